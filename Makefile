@@ -1,0 +1,163 @@
+# embedboot: turn a 64-bit ELF kernel into a bootable raw disk image.
+#
+#   make KERNEL=path/to/kernel.elf image.bin
+#   make run        # the bundled example kernel (or KERNEL=...) in QEMU
+#   make test       # the whole suite
+#
+# `make V=1` prints every command. Intermediates go to build/.
+
+KERNEL            ?=
+KERNEL_STACK_SIZE ?= 512
+V                 ?= 0
+
+BUILD   := build
+CC      := gcc
+HOSTCC  := gcc
+LD      := ld
+AR      := ar
+NASM    := nasm
+OBJCOPY := objcopy
+SIZE    := size
+
+ifeq ($(V),1)
+Q   :=
+say :=
+else
+Q   := @
+say  = @printf '  %-8s %s\n' $(1) $(2);
+endif
+
+include targets/stage4.mk
+include targets/host.mk
+include targets/kernel.mk
+
+.DELETE_ON_ERROR:
+.PHONY: all run test unit-tests example-kernel test-kernels clean FORCE
+
+all: example-kernel
+
+# ---------------------------------------------------------------------------
+# Stages 1-4: built once, independent of the kernel.
+
+ASM_SRCS := stage1 stage2 cpu memory load stage3 gdt handoff
+C_SRCS   := stage4 console string fmt crc32 elf_check memmap frames paging \
+            kernel_load vspace
+STAGE_OBJS := $(ASM_SRCS:%=$(BUILD)/stages/%.o) $(C_SRCS:%=$(BUILD)/stages/%.o)
+
+$(BUILD)/stages/%.o: asm/%.asm asm/handoff.inc | $(BUILD)/stages
+	$(call say,NASM,$<)
+	$(Q)$(NASM) -f elf64 -g -F dwarf -I asm/ -o $@ $<
+
+$(BUILD)/stages/%.o: c/%.c $(wildcard c/*.h) include/embedboot.h | $(BUILD)/stages
+	$(call say,CC,$<)
+	$(Q)$(CC) $(STAGE4_CFLAGS) -c -o $@ $<
+
+# ---------------------------------------------------------------------------
+# Host tools: the kernel check (same C as stage 4) and the header writer.
+
+$(BUILD)/host/kcheck: embed/kcheck.c embed/readfile.c c/elf_check.c c/fmt.c $(wildcard c/*.h) | $(BUILD)/host
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ embed/kcheck.c embed/readfile.c c/elf_check.c c/fmt.c
+
+$(BUILD)/host/mkheader: embed/mkheader.c embed/readfile.c c/crc32.c $(wildcard c/*.h) | $(BUILD)/host
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ embed/mkheader.c embed/readfile.c c/crc32.c
+
+# ---------------------------------------------------------------------------
+# The kernel pipeline: check, strip, embed, archive, link, flatten, pad.
+
+KDIR    := $(BUILD)/kernel
+BLOB    := $(KDIR)/kernel.stripped
+MANGLED := _binary_$(subst -,_,$(subst .,_,$(subst /,_,$(BLOB))))
+HDR     := $(KDIR)/header.bin
+HMANGLED := _binary_$(subst -,_,$(subst .,_,$(subst /,_,$(HDR))))
+
+# Records KERNEL and the settings baked into the image; rewritten only when
+# they change, so a new path or stack size rebuilds and nothing else does.
+$(KDIR)/settings: FORCE | $(KDIR)
+	$(Q)if [ -z "$(KERNEL)" ]; then \
+	    rm -f image.bin; \
+	    echo "embedboot: error: KERNEL is not set: make KERNEL=path/to/kernel.elf image.bin" >&2; \
+	    exit 1; fi
+	$(Q)if [ ! -e "$(KERNEL)" ]; then \
+	    rm -f image.bin; \
+	    echo "embedboot: error: $(KERNEL): no such file (KERNEL=$(KERNEL))" >&2; exit 1; fi
+	$(Q)echo "KERNEL=$(abspath $(KERNEL)) KERNEL_STACK_SIZE=$(KERNEL_STACK_SIZE)" > $@.new
+	$(Q)cmp -s $@.new $@ && rm $@.new || mv $@.new $@
+
+$(BLOB): $(wildcard $(KERNEL)) $(KDIR)/settings $(BUILD)/host/kcheck
+	$(call say,KCHECK,$(KERNEL))
+	$(Q)rm -f image.bin
+	$(Q)$(BUILD)/host/kcheck $(KERNEL)
+	$(Q)text=$$($(SIZE) -A $(KERNEL) | awk '$$1 == ".text" { print $$2 }'); \
+	    if [ -z "$$text" ] || [ "$$text" -eq 0 ]; then \
+	    echo "embedboot: error: $(KERNEL): empty .text section: the kernel has no code" >&2; \
+	    exit 1; fi
+	$(call say,STRIP,$(KERNEL))
+	$(Q)$(OBJCOPY) --strip-debug $(KERNEL) $@
+
+$(KDIR)/kernel_blob.o: $(BLOB)
+	$(call say,EMBED,$<)
+	$(Q)$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
+	    --rename-section .data=.kernel,alloc,load,readonly,data,contents \
+	    --redefine-sym $(MANGLED)_start=_kernel_start_addr \
+	    --redefine-sym $(MANGLED)_end=_kernel_end_addr \
+	    --redefine-sym $(MANGLED)_size=_kernel_size \
+	    $< $@
+
+$(KDIR)/libkernel.a: $(KDIR)/kernel_blob.o
+	$(call say,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) crs $@ $<
+
+$(HDR): $(BLOB) $(BUILD)/host/mkheader
+	$(call say,HEADER,$@)
+	$(Q)$(BUILD)/host/mkheader $(BLOB) $(KERNEL_STACK_SIZE) $@
+
+$(KDIR)/header.o: $(HDR)
+	$(Q)$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
+	    --rename-section .data=.image_header,alloc,load,readonly,data,contents \
+	    --strip-symbol $(HMANGLED)_start --strip-symbol $(HMANGLED)_end \
+	    --strip-symbol $(HMANGLED)_size $< $@
+
+$(BUILD)/bootloader.elf: $(STAGE_OBJS) $(KDIR)/header.o $(KDIR)/libkernel.a linker.ld
+	$(call say,LD,$@)
+	$(Q)$(LD) -n -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(STAGE_OBJS) $(KDIR)/header.o $(KDIR)/libkernel.a
+
+image.bin: $(BUILD)/bootloader.elf
+	$(call say,OBJCOPY,$@)
+	$(Q)$(OBJCOPY) -O binary $< $@.tmp
+	$(call say,PAD,$@)
+	$(Q)truncate -s %512 $@.tmp
+	$(Q)mv $@.tmp $@
+
+# ---------------------------------------------------------------------------
+# The example kernel, running it, and the tests.
+
+EXAMPLE_ELF := $(BUILD)/example-kernel/kernel.elf
+
+example-kernel: $(EXAMPLE_ELF)
+
+$(EXAMPLE_ELF): example-kernel/kernel.c example-kernel/kernel.ld $(KERNEL_LIB_SRCS) \
+                $(wildcard example-kernel/*.h) include/embedboot.h | $(BUILD)/example-kernel
+	$(call say,KERNEL,$@)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -T example-kernel/kernel.ld -o $@ example-kernel/kernel.c \
+	    $(KERNEL_LIB_SRCS) $(KERNEL_LDFLAGS)
+
+run:
+	$(Q)scripts/deps.sh
+	$(Q)$(MAKE) --no-print-directory $(EXAMPLE_ELF)
+	$(Q)$(MAKE) --no-print-directory KERNEL=$(or $(KERNEL),$(EXAMPLE_ELF)) image.bin
+	$(Q)scripts/run-qemu.sh image.bin
+
+test:
+	$(Q)scripts/deps.sh
+	$(Q)tests/run.sh
+
+$(BUILD)/stages $(BUILD)/host $(KDIR) $(BUILD)/example-kernel:
+	$(Q)mkdir -p $@
+
+clean:
+	rm -rf $(BUILD) image.bin
+
+FORCE:

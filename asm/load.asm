@@ -1,0 +1,155 @@
+; load_kernel: copy the kernel blob from disk to 1 MiB. The BIOS can only
+; read below 1 MiB, so each read (at most 127 sectors, the common BIOS limit)
+; lands in a 64 KiB-aligned bounce buffer and is then copied up with 32-bit
+; addressing in unreal mode. Unreal mode is re-entered before every copy
+; because a BIOS call may reload the segment registers' hidden limits.
+
+BITS 16
+
+%include "handoff.inc"
+
+extern _kernel_lba, _kernel_sectors, _kernel_start_addr
+extern bios_handoff, dap, read_sectors, print, print_error, print_hex
+extern halt_with, halt_newline, gdt_descriptor
+global load_kernel
+
+%define BOUNCE_SEGMENT 0x7000
+%define MAX_SECTORS    127
+
+section .stage2 progbits alloc exec
+
+load_kernel:
+    call check_kernel_fits
+    mov eax, _kernel_lba
+    mov [dap + 8], eax
+    mov dword [dap + 12], 0
+    mov word [dap + 4], 0
+    mov word [dap + 6], BOUNCE_SEGMENT
+    mov edi, _kernel_start_addr
+    mov ebp, _kernel_sectors
+.next:
+    mov ecx, MAX_SECTORS
+    cmp ebp, ecx
+    jae .count
+    mov ecx, ebp
+.count:
+    mov [dap + 2], cx
+    call read_sectors
+    jc disk_error
+    call enter_unreal
+    mov esi, BOUNCE_SEGMENT << 4
+    push ecx
+    shl ecx, 7                  ; sectors to dwords
+    a32 rep movsd
+    pop ecx
+    add [dap + 8], ecx
+    sub ebp, ecx
+    jnz .next
+
+    mov si, msg_loaded
+    call print
+    mov eax, _kernel_sectors
+    mov cl, 8
+    call print_hex
+    mov si, msg_sectors
+    call print
+    ret
+
+; check_kernel_fits: the blob must lie in one usable E820 region that starts
+; at or below 1 MiB; stage 4 checks the rest with the sanitised map.
+check_kernel_fits:
+    mov si, bios_handoff + HANDOFF_E820
+    mov cx, [bios_handoff + HANDOFF_E820_COUNT]
+    xor edx, edx                ; best: bytes available from 1 MiB
+.entry:
+    cmp dword [si + 16], 1      ; usable
+    jne .skip
+    cmp dword [si + 4], 0       ; starts below 4 GiB
+    jne .skip
+    mov eax, [si]
+    cmp eax, _kernel_start_addr
+    ja .skip
+    mov ebx, eax                ; end = base + length, clamped to 4 GiB
+    add ebx, [si + 8]
+    jc .big
+    cmp dword [si + 12], 0
+    je .end
+.big:
+    mov ebx, 0xffffffff
+.end:
+    sub ebx, _kernel_start_addr
+    jbe .skip
+    cmp ebx, edx
+    jbe .skip
+    mov edx, ebx
+.skip:
+    add si, E820_ENTRY_SIZE
+    loop .entry
+
+    mov eax, _kernel_sectors
+    shl eax, 9
+    cmp edx, eax
+    jae .ok
+    push edx
+    push eax
+    mov si, msg_no_room
+    call print_error
+    pop eax
+    mov cl, 8
+    call print_hex
+    mov si, msg_no_room2
+    call print
+    pop eax
+    call print_hex
+    mov si, msg_no_room3
+    call print
+    jmp halt_newline
+.ok:
+    ret
+
+; disk_error: AH = BIOS status; the LBA is still in dap.
+disk_error:
+    mov si, msg_disk
+    call print_error
+    shl eax, 16
+    mov cl, 2
+    call print_hex
+    mov si, msg_lba
+    call print
+    mov eax, [dap + 8]
+    mov cl, 8
+    call print_hex
+    jmp halt_newline
+
+; enter_unreal: load DS and ES with flat 4 GiB descriptors, back in real
+; mode. Their hidden limits stay 4 GiB until something reloads them in
+; protected mode.
+enter_unreal:
+    push eax
+    cli
+    o32 lgdt [gdt_descriptor]
+    mov eax, cr0
+    or al, 1
+    mov cr0, eax
+    jmp short .pm               ; serialise
+.pm:
+    push word SEL_DATA
+    pop ds
+    push word SEL_DATA
+    pop es
+    and al, 0xfe
+    mov cr0, eax
+    xor ax, ax
+    mov ds, ax
+    mov es, ax
+    sti
+    pop eax
+    ret
+
+msg_loaded:   db "embedboot: stage 2: kernel image loaded at 1 MiB, 0x", 0
+msg_sectors:  db " sectors", 13, 10, 0
+msg_disk:     db "disk read failed, BIOS status 0x", 0
+msg_lba:      db " at LBA 0x", 0
+msg_no_room:  db "not enough memory for the kernel image: needs 0x", 0
+msg_no_room2: db " bytes of usable RAM at 1 MiB, the BIOS reports 0x", 0
+msg_no_room3: db " bytes there", 0

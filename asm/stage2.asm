@@ -1,0 +1,99 @@
+; Stage 2: real mode, at 0x7e00. Programs the UART and the screen, checks the
+; CPU, reads the memory map, loads the kernel blob to 1 MiB and enters
+; protected mode (stage 3). Each job is in a file of its own.
+
+BITS 16
+
+%include "handoff.inc"
+
+extern boot_drive, print, putc, halt, crlf
+extern check_cpu, read_memory_map, load_kernel, gdt_descriptor, stage3_start
+global stage2_start, print_hex, halt_newline, bios_handoff
+
+%define COM1 0x3f8
+
+section .stage2 progbits alloc exec
+
+stage2_start:
+    mov si, uart_init           ; COM1: 115200 8N1, FIFOs on
+.uart:
+    lodsw                       ; al = register, ah = value
+    mov dx, COM1
+    add dl, al
+    xchg al, ah
+    out dx, al
+    cmp si, uart_init_end
+    jne .uart
+
+    mov ax, 0x0003              ; 80x25 colour text; clears the screen
+    int 0x10
+
+    mov si, msg_stage1          ; stage 1 had no room for its own line
+    call print
+    mov al, [boot_drive]
+    mov [bios_handoff + HANDOFF_BOOT_DRIVE], al
+    shl eax, 24
+    mov cl, 2
+    call print_hex
+    mov si, msg_a20
+    call print
+
+    call check_cpu
+
+    mov ax, 0xec00              ; tell the BIOS we will run in long mode only
+    mov bl, 2
+    int 0x15
+
+    call read_memory_map
+    call load_kernel
+
+    mov si, msg_pmode
+    call print
+    cli
+    o32 lgdt [gdt_descriptor]
+    mov eax, cr0
+    or al, 1                    ; PE
+    mov cr0, eax
+    jmp dword SEL_CODE32:stage3_start
+
+; print_hex: the top CL hex digits of EAX.
+print_hex:
+    pushad
+    movzx cx, cl
+.digit:
+    rol eax, 4
+    push ax
+    and al, 0x0f                ; nibble to ASCII
+    add al, 0x90
+    daa
+    adc al, 0x40
+    daa
+    call putc
+    pop ax
+    loop .digit
+    popad
+    ret
+
+; halt_newline: end the current error line and stop.
+halt_newline:
+    mov si, crlf
+    call print
+    jmp halt
+
+uart_init:                      ; (register offset, value) pairs
+    db 1, 0x00                  ; no interrupts
+    db 3, 0x80                  ; DLAB
+    db 0, 0x01                  ; divisor 1: 115200 baud
+    db 1, 0x00
+    db 3, 0x03                  ; 8N1
+    db 2, 0xc7                  ; FIFOs on and cleared
+    db 4, 0x03                  ; DTR, RTS
+uart_init_end:
+
+msg_stage1: db "embedboot: stage 1: boot drive 0x", 0
+msg_a20:    db ", A20 on, loader read", 13, 10, 0
+msg_pmode:  db "embedboot: stage 2: entering protected mode", 13, 10, 0
+
+section .lowbss nobits alloc write
+bios_handoff:
+    resb HANDOFF_E820 + E820_MAX * E820_ENTRY_SIZE

@@ -1,0 +1,13 @@
+/* Stage 4 output: COM1 and the VGA text screen, continuing where the BIOS
+ * teletype left the cursor. */
+#ifndef CONSOLE_H
+#define CONSOLE_H
+
+void console_init(void);
+void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "embedboot: error: <message>" on both outputs, then halt for good. */
+__attribute__((noreturn, format(printf, 1, 2)))
+void panic(const char *fmt, ...);
+
+#endif

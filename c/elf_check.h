@@ -1,0 +1,79 @@
+/* Kernel ELF validation and load plan: the same code runs on the host when
+ * the image is built (embed/kcheck.c) and in stage 4 before loading. */
+#ifndef ELF_CHECK_H
+#define ELF_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf.h"
+
+#define PAGE_SIZE         4096ull
+#define ELF_MAX_PHDRS     128            /* more is refused as absurd */
+#define KERNEL_MIN_VADDR  0x100000ull    /* below 1 MiB belongs to the loader */
+#define KERNEL_MAX_SIZE   (1ull << 30)   /* blob bytes; stage 2 loads below 4 GiB */
+
+enum elf_error {
+    ELF_OK,
+    ELF_TOO_LARGE,
+    ELF_TRUNCATED,
+    ELF_NOT_ELF,
+    ELF_CLASS32,
+    ELF_BIG_ENDIAN,
+    ELF_BAD_VERSION,
+    ELF_NOT_X86_64,
+    ELF_BAD_TYPE,
+    ELF_BAD_PHENTSIZE,
+    ELF_TOO_MANY_PHDRS,
+    ELF_PHDRS_OUTSIDE,
+    ELF_NO_LOAD,
+    ELF_SEG_PAST_EOF,
+    ELF_SEG_FILESZ,
+    ELF_SEG_WRAPS,
+    ELF_SEG_NONCANONICAL,
+    ELF_SEG_LOW,
+    ELF_SEG_OVERLAP,
+    ELF_ENTRY_NOT_EXEC,
+    ELF_MULTIPLE_TLS,
+};
+
+struct elf_result {
+    enum elf_error error;
+    unsigned index;          /* program header concerned */
+    unsigned other;          /* the second one, for overlaps */
+    uint64_t value;          /* the offending number (type, address, count) */
+};
+
+struct load_segment {
+    uint64_t vaddr, memsz;
+    uint64_t offset, filesz;
+    uint32_t flags;          /* PF_* */
+    unsigned phdr;           /* its program header's index */
+    uint64_t first_page;     /* index of its first page in the kernel's frames */
+};
+
+struct load_plan {
+    uint64_t entry;
+    uint64_t vstart, vend;   /* virtual span of all segments */
+    uint64_t pages;          /* distinct pages, shared boundary pages once */
+    unsigned count;          /* loadable, non-empty segments, sorted by vaddr */
+    struct load_segment seg[ELF_MAX_PHDRS];
+    int has_tls;
+    struct elf64_phdr tls;
+};
+
+/* Validate `image` (size bytes) and fill `plan`. Returns 0 or -1 with the
+ * reason in *r. Zero-size PT_LOAD segments are skipped, not refused. */
+int elf_load_plan(const void *image, uint64_t size, struct load_plan *plan,
+                  struct elf_result *r);
+
+/* Physical address of kernel byte `vaddr`, inside segment `s`, when the
+ * kernel's pages start at frame address `base`. */
+uint64_t load_plan_phys(const struct load_segment *s, uint64_t base, uint64_t vaddr);
+
+/* The reason as one line of text ("program header 2: ..."). */
+void elf_error_message(const struct elf_result *r, char *buf, size_t n);
+
+int is_canonical(uint64_t addr);
+
+#endif

@@ -1,0 +1,101 @@
+#include "frames.h"
+
+#include "elf_check.h"   /* PAGE_SIZE */
+
+static uint64_t page_up(uint64_t a)
+{
+    return a > UINT64_MAX - (PAGE_SIZE - 1) ? UINT64_MAX & ~(PAGE_SIZE - 1)
+                                            : (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
+void frames_init(struct frame_pool *p, const struct memmap *m, uint64_t lo, uint64_t hi)
+{
+    p->nfree = p->nlog = 0;
+    for (unsigned i = 0; i < m->count && p->nfree < FRAMES_MAX_RANGES; i++) {
+        const struct embedboot_memory_region *r = &m->region[i];
+        if (r->kind != EMBEDBOOT_MEMORY_USABLE)
+            continue;
+        uint64_t s = page_up(r->start > lo ? r->start : lo);
+        uint64_t e = r->start + r->length < hi ? r->start + r->length : hi;
+        e &= ~(PAGE_SIZE - 1);
+        if (s < e)
+            p->free[p->nfree++] = (struct frame_range){ s, e };
+    }
+}
+
+int frames_reserve(struct frame_pool *p, uint64_t start, uint64_t end)
+{
+    start &= ~(PAGE_SIZE - 1);
+    end = page_up(end);
+    for (unsigned i = 0; i < p->nfree; i++) {
+        struct frame_range *f = &p->free[i];
+        if (end <= f->start || start >= f->end)
+            continue;
+        if (start > f->start && end < f->end) {      /* split in two */
+            if (p->nfree == FRAMES_MAX_RANGES)
+                return -1;
+            for (unsigned k = p->nfree; k > i + 1; k--)
+                p->free[k] = p->free[k - 1];
+            p->free[i + 1] = (struct frame_range){ end, f->end };
+            p->nfree++;
+            f->end = start;
+        } else if (start > f->start) {
+            f->end = start;
+        } else {
+            f->start = end < f->end ? end : f->end;
+        }
+    }
+    return 0;
+}
+
+/* Record an allocation, merged with the previous one when they touch.
+ * A full log refuses the allocation: the final map must stay exact. */
+static int log_alloc(struct frame_pool *p, uint64_t start, uint64_t end, uint32_t kind)
+{
+    struct frame_alloc *last = p->nlog ? &p->log[p->nlog - 1] : 0;
+    if (last && last->end == start && last->kind == kind) {
+        last->end = end;
+        return 0;
+    }
+    if (p->nlog == FRAMES_MAX_LOG)
+        return -1;
+    p->log[p->nlog++] = (struct frame_alloc){ start, end, kind };
+    return 0;
+}
+
+uint64_t frames_alloc(struct frame_pool *p, uint64_t pages, uint32_t kind)
+{
+    if (pages == 0 || pages > UINT64_MAX / PAGE_SIZE)
+        return 0;
+    uint64_t bytes = pages * PAGE_SIZE;
+    for (unsigned i = 0; i < p->nfree; i++) {
+        struct frame_range *f = &p->free[i];
+        if (f->end - f->start < bytes)
+            continue;
+        uint64_t start = f->start;
+        if (log_alloc(p, start, start + bytes, kind))
+            return 0;
+        f->start += bytes;
+        return start;
+    }
+    return 0;
+}
+
+uint64_t frames_free_pages(const struct frame_pool *p)
+{
+    uint64_t total = 0;
+    for (unsigned i = 0; i < p->nfree; i++)
+        total += (p->free[i].end - p->free[i].start) / PAGE_SIZE;
+    return total;
+}
+
+uint64_t frames_largest_run(const struct frame_pool *p)
+{
+    uint64_t best = 0;
+    for (unsigned i = 0; i < p->nfree; i++) {
+        uint64_t n = (p->free[i].end - p->free[i].start) / PAGE_SIZE;
+        if (n > best)
+            best = n;
+    }
+    return best;
+}

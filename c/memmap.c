@@ -1,0 +1,134 @@
+/* Memory map sanitising and marking. Maps are small (hundreds of entries),
+ * so the simple quadratic sweeps below are the clear choice. */
+#include "memmap.h"
+
+#include <stddef.h>
+
+uint32_t memmap_kind_of_e820(uint32_t type)
+{
+    return type >= 1 && type <= 5 ? type : EMBEDBOOT_MEMORY_UNKNOWN;
+}
+
+static int rank(uint32_t kind)
+{
+    switch (kind) {
+    case EMBEDBOOT_MEMORY_USABLE:           return 0;
+    case EMBEDBOOT_MEMORY_ACPI_RECLAIMABLE: return 1;
+    case EMBEDBOOT_MEMORY_ACPI_NVS:         return 2;
+    case EMBEDBOOT_MEMORY_UNKNOWN:          return 3;
+    case EMBEDBOOT_MEMORY_RESERVED:         return 4;
+    default:                                return 5;   /* bad */
+    }
+}
+
+static uint64_t raw_end(const struct raw_region *r)
+{
+    uint64_t end = r->base + r->length;
+    return end < r->base ? UINT64_MAX : end;      /* clamp wrapping entries */
+}
+
+static int append(struct memmap *m, uint64_t start, uint64_t end, uint32_t kind,
+                  uint32_t firmware_type)
+{
+    struct embedboot_memory_region *last = m->count ? &m->region[m->count - 1] : NULL;
+
+    if (start >= end)
+        return 0;
+    if (last && last->start + last->length == start && last->kind == kind &&
+        last->firmware_type == firmware_type) {
+        last->length += end - start;
+        return 0;
+    }
+    if (m->count == m->capacity)
+        return -1;
+    m->region[m->count++] = (struct embedboot_memory_region){ start, end - start, kind,
+                                                              firmware_type };
+    return 0;
+}
+
+/* The smallest boundary (start or end of a raw entry) above `after`. */
+static int next_boundary(const struct raw_region *raw, unsigned n, uint64_t after,
+                         uint64_t *out)
+{
+    int found = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (!raw[i].length)
+            continue;
+        uint64_t b[2] = { raw[i].base, raw_end(&raw[i]) };
+        for (int k = 0; k < 2; k++)
+            if (b[k] > after && (!found || b[k] < *out)) {
+                *out = b[k];
+                found = 1;
+            }
+    }
+    return found;
+}
+
+int memmap_sanitise(struct memmap *m, const struct raw_region *raw, unsigned n)
+{
+    uint64_t start = UINT64_MAX, end = 0;
+    m->count = 0;
+
+    for (unsigned i = 0; i < n; i++)
+        if (raw[i].length && raw[i].base < start)
+            start = raw[i].base;
+    if (start == UINT64_MAX)
+        return 0;
+    while (next_boundary(raw, n, start, &end)) {
+        const struct raw_region *win = NULL;
+        for (unsigned i = 0; i < n; i++) {
+            const struct raw_region *r = &raw[i];
+            if (!r->length || r->base > start || raw_end(r) <= start)
+                continue;
+            uint32_t k = memmap_kind_of_e820(r->type);
+            if (!win || rank(k) > rank(memmap_kind_of_e820(win->type)) ||
+                (rank(k) == rank(memmap_kind_of_e820(win->type)) && r->type > win->type))
+                win = r;
+        }
+        if (win && append(m, start, end, memmap_kind_of_e820(win->type), win->type))
+            return -1;
+        start = end;
+    }
+    return 0;
+}
+
+int memmap_mark(struct memmap *m, uint64_t start, uint64_t end, uint32_t kind,
+                uint32_t only_kind)
+{
+    /* Rebuild in place from a copy: the map is small and this keeps the
+     * splitting and merging in one place (append). */
+    static struct embedboot_memory_region old[1024];
+    unsigned n = m->count;
+    uint64_t covered = start;
+
+    if (start >= end)
+        return 0;
+    if (n > sizeof(old) / sizeof(old[0]))
+        return -1;
+    for (unsigned i = 0; i < n; i++)
+        old[i] = m->region[i];
+    m->count = 0;
+    for (unsigned i = 0; i < n; i++) {
+        const struct embedboot_memory_region *r = &old[i];
+        uint64_t rs = r->start, re = r->start + r->length;
+        uint64_t is = rs > start ? rs : start, ie = re < end ? re : end;
+        int hit = is < ie && (!only_kind || r->kind == only_kind);
+
+        if (!only_kind && covered < end && covered < rs &&   /* hole before r */
+            append(m, covered, rs < end ? rs : end, kind, 0))
+            return -1;
+        if (!hit) {
+            if (append(m, rs, re, r->kind, r->firmware_type))
+                return -1;
+        } else if (append(m, rs, is, r->kind, r->firmware_type) ||
+                   append(m, is, ie, kind, r->firmware_type) ||
+                   append(m, ie, re, r->kind, r->firmware_type)) {
+            return -1;
+        }
+        if (re > covered)
+            covered = re;
+    }
+    if (!only_kind && covered < end && append(m, covered, end, kind, 0))
+        return -1;
+    return 0;
+}

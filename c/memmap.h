@@ -1,0 +1,35 @@
+/* The physical memory map: raw firmware entries in, a clean list out
+ * (sorted, non-overlapping, merged), then marked with what the loader did. */
+#ifndef MEMMAP_H
+#define MEMMAP_H
+
+#include <stdint.h>
+
+#include "../include/embedboot.h"
+
+struct memmap {
+    struct embedboot_memory_region *region;
+    unsigned count, capacity;
+};
+
+struct raw_region {
+    uint64_t base, length;
+    uint32_t type;           /* firmware type (E820) */
+};
+
+/* Kind for a raw E820 type: 1-5 map to themselves, others are UNKNOWN. */
+uint32_t memmap_kind_of_e820(uint32_t type);
+
+/* Build a clean map from raw entries in any order, overlapping, empty or
+ * wrapping. Where entries overlap, the more restrictive kind wins (usable <
+ * ACPI reclaimable < ACPI NVS < unknown < reserved < bad). Returns 0, or -1
+ * if the result would not fit in the capacity. */
+int memmap_sanitise(struct memmap *m, const struct raw_region *raw, unsigned n);
+
+/* Give [start, end) the kind `kind`. With only_kind != 0, only the parts
+ * that currently have that kind change; otherwise everything in the range
+ * does, and holes in it become new regions. Returns 0 or -1 (no room). */
+int memmap_mark(struct memmap *m, uint64_t start, uint64_t end, uint32_t kind,
+                uint32_t only_kind);
+
+#endif

@@ -1,0 +1,33 @@
+/* kio: the little I/O a bundled kernel needs (the example and the test
+ * kernels): COM1, the VGA text screen described by the boot info, and
+ * leaving QEMU with a status. */
+#ifndef KIO_H
+#define KIO_H
+
+#include <stdint.h>
+
+#include "embedboot.h"
+
+/* Use the boot info's text framebuffer, if it has one. */
+void kio_init(const struct embedboot_boot_info *info);
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* isa-debug-exit (port 0xf4): QEMU exits with (code << 1) | 1. On real
+ * hardware nothing is there, so the kernel halts instead. */
+#define QEMU_EXIT_SUCCESS 0x10    /* status 33 */
+#define QEMU_EXIT_FAILURE 0x11    /* status 35 */
+__attribute__((noreturn)) void qemu_exit(uint8_t code);
+
+static inline uint8_t kinb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline void koutb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+#endif

@@ -1,0 +1,145 @@
+/*
+ * embedboot.h - the boot protocol between embedboot and the kernel it loads.
+ *
+ * The kernel's ELF entry point is called with the System V AMD64 ABI:
+ *
+ *     void _start(const struct embedboot_boot_info *info);   // rdi = info
+ *
+ * in 64-bit long mode, 4-level paging, interrupts off, CR0.WP set, EFER.NXE
+ * set when the CPU has NX, rsp + 8 16-byte aligned (as after a call) with a
+ * zero return address on the stack, and rbp = 0. The README describes every
+ * field and what stays mapped.
+ *
+ * The layout is fixed: fields are only ever added at the end (bumping
+ * EMBEDBOOT_VERSION and growing `size`), never moved. Optional things that
+ * are absent are flagged in `flags`; their fields are then zero.
+ */
+#ifndef EMBEDBOOT_H
+#define EMBEDBOOT_H
+
+#include <stdint.h>
+
+#define EMBEDBOOT_MAGIC   0x544f4f4244424d45ull   /* "EMBDBOOT" */
+#define EMBEDBOOT_VERSION 1
+
+/* Memory region kinds. Values 1-5 are the firmware's own classification;
+ * 0x100 and up are memory embedboot used or assigned. */
+enum embedboot_memory_kind {
+    EMBEDBOOT_MEMORY_USABLE           = 1,
+    EMBEDBOOT_MEMORY_RESERVED         = 2,
+    EMBEDBOOT_MEMORY_ACPI_RECLAIMABLE = 3,
+    EMBEDBOOT_MEMORY_ACPI_NVS         = 4,
+    EMBEDBOOT_MEMORY_BAD              = 5,
+    EMBEDBOOT_MEMORY_UNKNOWN          = 6,   /* firmware type not known; see firmware_type */
+    EMBEDBOOT_MEMORY_BOOTLOADER       = 0x100,
+    EMBEDBOOT_MEMORY_KERNEL           = 0x101,
+    EMBEDBOOT_MEMORY_KERNEL_STACK     = 0x102,
+    EMBEDBOOT_MEMORY_PAGE_TABLES      = 0x103,
+    EMBEDBOOT_MEMORY_BOOT_INFO        = 0x104,
+    EMBEDBOOT_MEMORY_FRAMEBUFFER      = 0x105,
+};
+
+/* One physical memory region. Regions are sorted by start, never overlap,
+ * and adjacent regions of the same kind and firmware type are merged. */
+struct embedboot_memory_region {
+    uint64_t start;          /* physical, page-aligned for RAM kinds */
+    uint64_t length;         /* bytes */
+    uint32_t kind;           /* enum embedboot_memory_kind */
+    uint32_t firmware_type;  /* the firmware's raw type (E820 type on BIOS), 0 if none */
+};
+
+enum embedboot_firmware {
+    EMBEDBOOT_FIRMWARE_BIOS = 1,
+    EMBEDBOOT_FIRMWARE_UEFI = 2,
+};
+
+enum embedboot_pixel_format {
+    EMBEDBOOT_PIXELS_NONE  = 0,
+    EMBEDBOOT_PIXELS_RGB   = 1,   /* direct colour, see the mask sizes and shifts */
+    EMBEDBOOT_PIXELS_INDEX = 2,   /* 8-bit palette index (VGA mode 13h) */
+    EMBEDBOOT_PIXELS_TEXT  = 3,   /* VGA text: 16-bit cells, char + attribute */
+};
+
+struct embedboot_framebuffer {
+    uint64_t physical_address;
+    uint64_t virtual_address;     /* where the kernel finds it */
+    uint32_t width;               /* pixels, or text columns */
+    uint32_t height;              /* pixels, or text rows */
+    uint32_t stride;              /* bytes per line */
+    uint32_t bits_per_pixel;      /* 16 for text cells */
+    uint32_t pixel_format;        /* enum embedboot_pixel_format */
+    uint8_t  red_size, red_shift;
+    uint8_t  green_size, green_shift;
+    uint8_t  blue_size, blue_shift;
+    uint8_t  reserved[2];
+};
+
+struct embedboot_tls_template {
+    uint64_t start_address;       /* virtual address of the template */
+    uint64_t file_size;           /* initialised bytes */
+    uint64_t mem_size;            /* total, the rest is zero */
+    uint64_t alignment;
+};
+
+/* flags */
+#define EMBEDBOOT_HAS_PHYSICAL_MEMORY_MAP  (1u << 0)
+#define EMBEDBOOT_HAS_RECURSIVE_INDEX      (1u << 1)
+#define EMBEDBOOT_HAS_FRAMEBUFFER          (1u << 2)
+#define EMBEDBOOT_HAS_RSDP                 (1u << 3)
+#define EMBEDBOOT_HAS_TLS                  (1u << 4)
+#define EMBEDBOOT_NX_ENABLED               (1u << 5)
+#define EMBEDBOOT_SSE_ENABLED              (1u << 6)
+
+struct embedboot_boot_info {
+    uint64_t magic;                    /*   0: EMBEDBOOT_MAGIC */
+    uint32_t version;                  /*   8: EMBEDBOOT_VERSION */
+    uint32_t size;                     /*  12: sizeof(struct embedboot_boot_info) */
+    uint32_t flags;                    /*  16: EMBEDBOOT_HAS_* and feature bits */
+    uint32_t firmware;                 /*  20: enum embedboot_firmware */
+    uint64_t memory_regions;           /*  24: virtual address of the region array */
+    uint64_t memory_region_count;      /*  32 */
+    uint64_t physical_memory_offset;   /*  40: valid with HAS_PHYSICAL_MEMORY_MAP */
+    uint64_t recursive_index;          /*  48: valid with HAS_RECURSIVE_INDEX */
+    uint64_t rsdp_address;             /*  56: physical, valid with HAS_RSDP */
+    uint64_t kernel_physical_start;    /*  64: the kernel's frames, contiguous */
+    uint64_t kernel_physical_size;     /*  72 */
+    uint64_t kernel_virtual_start;     /*  80: lowest PT_LOAD address */
+    uint64_t kernel_virtual_end;       /*  88: end of the highest PT_LOAD */
+    uint64_t kernel_entry;             /*  96 */
+    uint64_t stack_bottom;             /* 104: lowest mapped stack byte */
+    uint64_t stack_top;                /* 112: rsp + 8 at entry; guard page below bottom */
+    uint64_t boot_info_address;        /* 120: virtual address of this structure */
+    uint64_t boot_info_size;           /* 128: bytes mapped there (struct + regions) */
+    struct embedboot_framebuffer framebuffer;   /* 136 */
+    struct embedboot_tls_template tls;          /* 184 */
+};                                     /* 216 bytes */
+
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#include <stddef.h>
+#define EMBEDBOOT_AT(f, off) _Static_assert(offsetof(struct embedboot_boot_info, f) == (off), #f)
+EMBEDBOOT_AT(magic, 0);
+EMBEDBOOT_AT(version, 8);
+EMBEDBOOT_AT(size, 12);
+EMBEDBOOT_AT(flags, 16);
+EMBEDBOOT_AT(firmware, 20);
+EMBEDBOOT_AT(memory_regions, 24);
+EMBEDBOOT_AT(memory_region_count, 32);
+EMBEDBOOT_AT(physical_memory_offset, 40);
+EMBEDBOOT_AT(recursive_index, 48);
+EMBEDBOOT_AT(rsdp_address, 56);
+EMBEDBOOT_AT(kernel_physical_start, 64);
+EMBEDBOOT_AT(kernel_virtual_start, 80);
+EMBEDBOOT_AT(kernel_entry, 96);
+EMBEDBOOT_AT(stack_bottom, 104);
+EMBEDBOOT_AT(stack_top, 112);
+EMBEDBOOT_AT(boot_info_address, 120);
+EMBEDBOOT_AT(boot_info_size, 128);
+EMBEDBOOT_AT(framebuffer, 136);
+EMBEDBOOT_AT(tls, 184);
+_Static_assert(sizeof(struct embedboot_boot_info) == 216, "boot info size");
+_Static_assert(sizeof(struct embedboot_memory_region) == 24, "region size");
+_Static_assert(sizeof(struct embedboot_framebuffer) == 48, "framebuffer size");
+#undef EMBEDBOOT_AT
+#endif
+
+#endif

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Boot a raw image in QEMU (TCG) with COM1 on this terminal. With no
+# display ($DISPLAY unset) QEMU runs headless. A kernel that writes v to
+# port 0xf4 ends QEMU with status (v << 1) | 1; the example kernel's
+# success code 0x10 (status 33) is reported as success.
+set -u
+image=${1:-image.bin}
+shift || true
+display=(-display none)
+[ -n "${DISPLAY:-}" ] && display=()
+qemu-system-x86_64 -accel tcg -m 256M -nic none -no-reboot \
+    -drive format=raw,file="$image" \
+    -serial stdio "${display[@]}" \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@"
+status=$?
+[ $status -eq 33 ] && exit 0
+exit $status
