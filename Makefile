@@ -9,6 +9,7 @@
 KERNEL            ?=
 KERNEL_STACK_SIZE ?= 512
 V                 ?= 0
+IMAGE             ?= image.bin
 
 BUILD   := build
 CC      := gcc
@@ -66,7 +67,7 @@ $(BUILD)/host/mkheader: embed/mkheader.c embed/readfile.c c/crc32.c $(wildcard c
 # ---------------------------------------------------------------------------
 # The kernel pipeline: check, strip, embed, archive, link, flatten, pad.
 
-KDIR    := $(BUILD)/kernel
+KDIR    ?= $(BUILD)/kernel
 BLOB    := $(KDIR)/kernel.stripped
 MANGLED := _binary_$(subst -,_,$(subst .,_,$(subst /,_,$(BLOB))))
 HDR     := $(KDIR)/header.bin
@@ -76,18 +77,18 @@ HMANGLED := _binary_$(subst -,_,$(subst .,_,$(subst /,_,$(HDR))))
 # they change, so a new path or stack size rebuilds and nothing else does.
 $(KDIR)/settings: FORCE | $(KDIR)
 	$(Q)if [ -z "$(KERNEL)" ]; then \
-	    rm -f image.bin; \
+	    rm -f $(IMAGE); \
 	    echo "embedboot: error: KERNEL is not set: make KERNEL=path/to/kernel.elf image.bin" >&2; \
 	    exit 1; fi
 	$(Q)if [ ! -e "$(KERNEL)" ]; then \
-	    rm -f image.bin; \
+	    rm -f $(IMAGE); \
 	    echo "embedboot: error: $(KERNEL): no such file (KERNEL=$(KERNEL))" >&2; exit 1; fi
 	$(Q)echo "KERNEL=$(abspath $(KERNEL)) KERNEL_STACK_SIZE=$(KERNEL_STACK_SIZE)" > $@.new
 	$(Q)cmp -s $@.new $@ && rm $@.new || mv $@.new $@
 
 $(BLOB): $(wildcard $(KERNEL)) $(KDIR)/settings $(BUILD)/host/kcheck
 	$(call say,KCHECK,$(KERNEL))
-	$(Q)rm -f image.bin
+	$(Q)rm -f $(IMAGE)
 	$(Q)$(BUILD)/host/kcheck $(KERNEL)
 	$(Q)text=$$($(SIZE) -A $(KERNEL) | awk '$$1 == ".text" { print $$2 }'); \
 	    if [ -z "$$text" ] || [ "$$text" -eq 0 ]; then \
@@ -120,16 +121,23 @@ $(KDIR)/header.o: $(HDR)
 	    --strip-symbol $(HMANGLED)_start --strip-symbol $(HMANGLED)_end \
 	    --strip-symbol $(HMANGLED)_size $< $@
 
-$(BUILD)/bootloader.elf: $(STAGE_OBJS) $(KDIR)/header.o $(KDIR)/libkernel.a linker.ld
+$(KDIR)/bootloader.elf: $(STAGE_OBJS) $(KDIR)/header.o $(KDIR)/libkernel.a linker.ld
 	$(call say,LD,$@)
 	$(Q)$(LD) -n -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(STAGE_OBJS) $(KDIR)/header.o $(KDIR)/libkernel.a
 
-image.bin: $(BUILD)/bootloader.elf
+$(IMAGE): $(KDIR)/bootloader.elf
 	$(call say,OBJCOPY,$@)
 	$(Q)$(OBJCOPY) -O binary $< $@.tmp
 	$(call say,PAD,$@)
 	$(Q)truncate -s %512 $@.tmp
+	$(Q)truncate -s '>1M' $@.tmp
 	$(Q)mv $@.tmp $@
+
+# IMAGE=other/path.bin builds there; `image.bin` stays the name to ask for.
+ifneq ($(IMAGE),image.bin)
+.PHONY: image.bin
+image.bin: $(IMAGE)
+endif
 
 # ---------------------------------------------------------------------------
 # The example kernel, running it, and the tests.
@@ -154,7 +162,26 @@ test:
 	$(Q)scripts/deps.sh
 	$(Q)tests/run.sh
 
-$(BUILD)/stages $(BUILD)/host $(KDIR) $(BUILD)/example-kernel:
+# Host unit tests of the shared C, under ASan and UBSan.
+UNIT_TESTS := elf memmap frames paging misc
+unit_srcs_elf    := c/elf_check.c c/fmt.c
+unit_srcs_memmap := c/memmap.c
+unit_srcs_frames := c/frames.c
+unit_srcs_paging := c/paging.c c/kernel_load.c c/elf_check.c c/fmt.c
+unit_srcs_misc   := c/crc32.c c/fmt.c
+
+unit-tests: $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
+
+$(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $(wildcard c/*.h) $(wildcard c/*.c)
+	@mkdir -p $(@D)
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -O1 $(HOST_SANITIZE) -o $@ $< $(unit_srcs_$*)
+
+# Test kernels: tests/boot/kernels/NAME.c (+ entry.asm), linked at the base
+# the name asks for. PAYLOAD_MIB sets the payload kernel's size.
+include tests/boot/kernels/kernels.mk
+
+$(sort $(BUILD)/stages $(BUILD)/host $(KDIR) $(BUILD)/example-kernel):
 	$(Q)mkdir -p $@
 
 clean:

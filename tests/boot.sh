@@ -1,0 +1,67 @@
+# Boot tests (sourced by tests/run.sh): real images in QEMU (TCG), checked
+# by what the kernels report over COM1 and by QEMU's exit status.
+
+section "boots"
+
+build_image example build/example-kernel/kernel.elf &&
+    expect_boot example "$T/example/image.bin" "example kernel: done" ||
+    fail example "build: $(tail -n 3 "$LOGS/example.build")"
+
+for k in check-high check-low; do
+    build_image $k $TK/$k.elf || { fail $k "build failed"; continue; }
+    expect_boot $k "$T/$k/image.bin" "all [0-9]* checks passed"
+done
+img=$T/check-high/image.bin
+
+expect_boot check-q35 "$img" "all [0-9]* checks passed" -machine q35
+expect_boot check-no-nx "$img" "all [0-9]* checks passed" -cpu qemu64,-nx
+grep -q "NX not supported" "$LOGS/check-no-nx.serial" &&
+    grep -q "check kernel: NX off" "$LOGS/check-no-nx.serial" &&
+    pass "no NX: the loader says so, the kernel sees it off" ||
+    fail "no NX: the loader says so, the kernel sees it off" "no NX message"
+
+# Dirty RAM: 64 MiB of 0xa5 from 1 MiB up before the BIOS runs, so BSS,
+# page tails, page tables and the stack are only zero if the loader zeroes.
+head -c $((64 << 20)) /dev/zero | tr '\0' '\245' > "$T/dirty.bin"
+expect_boot check-dirty-ram "$img" "all [0-9]* checks passed" \
+    -device "loader,file=$T/dirty.bin,addr=0x100000,force-raw=on"
+
+# A 32 MiB kernel, every payload byte checked by the kernel (virtio-blk:
+# SeaBIOS reads it ~20x faster than IDE under TCG).
+build_image payload $TK/payload-32.elf &&
+    expect_boot payload-32mib "$T/payload/image.bin" "payload kernel: 32 MiB intact" \
+        -drive "format=raw,file=$T/payload/image.bin,if=virtio" ||
+    fail payload-32mib "build failed"
+
+section "boot-time failures"
+
+expect_halt no-long-mode "$T/example/image.bin" \
+    "this CPU does not support 64-bit long mode" -cpu qemu32
+expect_halt not-enough-memory-blob "$T/payload/image.bin" \
+    "not enough memory for the kernel image: needs 0x" -m 32M \
+    -drive "format=raw,file=$T/payload/image.bin,if=virtio"
+build_image bigbss $TK/bigbss.elf &&
+    expect_halt not-enough-memory-kernel "$T/bigbss/image.bin" \
+        "not enough memory: the kernel needs" -m 128M ||
+    fail not-enough-memory-kernel "build failed"
+
+# Disk read errors: an image cut short inside the kernel blob (stage 2) and
+# right after stage 1 (stage 1's own read).
+head -c $((512 * 40)) "$T/payload/image.bin" > "$T/cut-blob.bin"
+expect_halt disk-error-stage2 "$T/cut-blob.bin" "disk read failed, BIOS status 0x"
+head -c 512 "$T/example/image.bin" > "$T/cut-loader.bin"
+expect_halt disk-error-stage1 "$T/cut-loader.bin" "embedboot: error: disk read failed"
+
+# A corrupted kernel blob is caught by the CRC-32 before it is parsed; a
+# kernel swapped after the build (CRC fixed up) by stage 4's ELF checks.
+kdir=$T/check-high
+blob=$(( 0x$(nm $kdir/bootloader.elf | awk '$3 == "_kernel_lba" { print $1 }') * 512 ))
+hdr=$(image_symbol $kdir _image_header)
+for c in corrupt hostile-machine hostile-phoff; do cp "$img" "$T/$c.bin"; done
+build/tests/patchimg "$T/corrupt.bin" $blob $hdr 0x1000 0x4242
+expect_halt corrupted-image "$T/corrupt.bin" "kernel image corrupted: CRC-32 0x"
+build/tests/patchimg "$T/hostile-machine.bin" $blob $hdr 18 183 fixcrc
+expect_halt hostile-kernel-machine "$T/hostile-machine.bin" \
+    "kernel: not an x86-64 ELF (e_machine 183"
+build/tests/patchimg "$T/hostile-phoff.bin" $blob $hdr 34 0xfff0 fixcrc
+expect_halt hostile-kernel-phoff "$T/hostile-phoff.bin" "kernel: program header table at offset"

@@ -1,0 +1,204 @@
+/* The check kernel: verifies from the inside everything embedboot promises
+ * (entry state, segment permissions, BSS, stack and guard page, boot info,
+ * memory map), prints one line per check on COM1 and exits QEMU with
+ * success only if all of them hold. Linked higher- and lower-half. */
+#include <stdint.h>
+
+#include "embedboot.h"
+#include "kio.h"
+#include "trap.h"
+
+enum { ST_RSP, ST_RBP, ST_RET, ST_RFLAGS, ST_RSI, ST_RBX, ST_RCX, ST_RDX, ST_R8, ST_R15, ST_RDI };
+extern uint64_t entry_state[12];
+extern char _start[], __kernel_start[], __kernel_end[];
+int probe(int kind, const volatile void *addr);
+enum { READ, WRITE, EXEC };
+
+/* One of each kind of data, with a `ret` (0xc3) to try executing. */
+static const uint8_t ro_code[16] = { 0xc3 };
+static uint8_t data_code[16] = { 0xc3 };
+static volatile uint64_t data_word = 0x1122334455667788ull;
+static uint8_t bss_big[3 * 4096 + 123];
+static uint64_t bss_word;
+
+static unsigned failures, checks;
+
+static void check(int ok, const char *what)
+{
+    checks++;
+    if (!ok)
+        failures++;
+    kprintf("check %s: %s\n", what, ok ? "ok" : "FAILED");
+}
+
+static uint64_t read_cr0(void) { uint64_t v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
+static uint64_t read_cr4(void) { uint64_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
+
+static uint64_t read_efer(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0000080));
+    return (uint64_t)hi << 32 | lo;
+}
+
+static int cpu_has_nx(void)
+{
+    uint32_t a = 0x80000001, b, c, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
+    return (d >> 20) & 1;
+}
+
+static void check_entry_state(const struct embedboot_boot_info *info)
+{
+    uint64_t rsp = entry_state[ST_RSP];
+    check(entry_state[ST_RDI] == info->boot_info_address, "rdi points at the boot info");
+    check(rsp + 8 == info->stack_top, "rsp + 8 is the stack top");
+    check((rsp + 8) % 16 == 0, "rsp + 8 is 16-byte aligned");
+    check(entry_state[ST_RET] == 0, "return address is zero");
+    check(entry_state[ST_RBP] == 0, "rbp is zero");
+    check(!(entry_state[ST_RFLAGS] & (1u << 9)), "interrupts are off");
+    check(!(entry_state[ST_RFLAGS] & (1u << 10)), "direction flag is clear");
+    check((entry_state[ST_RSI] | entry_state[ST_RBX] | entry_state[ST_RCX] |
+           entry_state[ST_RDX] | entry_state[ST_R8] | entry_state[ST_R15]) == 0,
+          "other registers are zero");
+    check((read_cr0() & 0x80010001u) == 0x80010001u, "CR0.PE, CR0.WP and CR0.PG set");
+    check(read_cr4() & (1u << 5), "CR4.PAE set");
+    check(!(read_cr4() & (1u << 9)), "CR4.OSFXSR clear (no sse feature)");
+    check((read_efer() & 0x500) == 0x500, "EFER.LME and EFER.LMA set");
+    int nx = cpu_has_nx();
+    check(((read_efer() >> 11) & 1) == (uint64_t)nx, "EFER.NXE set exactly when the CPU has NX");
+    check(!!(info->flags & EMBEDBOOT_NX_ENABLED) == nx, "boot info NX flag matches");
+    kprintf("check kernel: NX %s\n", nx ? "on" : "off");
+}
+
+static void check_segments(void)
+{
+    int nx = cpu_has_nx();
+    check(!probe(READ, _start), ".text readable");
+    check(probe(WRITE, _start), ".text not writable");
+    check(probe(EXEC, ro_code) == nx, ".rodata not executable (NX)");
+    check(probe(WRITE, ro_code), ".rodata not writable");
+    check(!probe(WRITE, data_code), ".data writable");
+    check(probe(EXEC, data_code) == nx, ".data not executable (NX)");
+    check(data_word == 0x1122334455667788ull, ".data holds its initial value");
+    int zero = bss_word == 0;
+    for (unsigned i = 0; i < sizeof(bss_big); i++)
+        zero &= bss_big[i] == 0;
+    check(zero, ".bss is zero");
+    check(!probe(WRITE, &bss_big[sizeof(bss_big) - 1]), ".bss writable");
+    /* The rest of the last page, beyond __kernel_end: loader-zeroed too. */
+    const volatile uint8_t *p = (const volatile uint8_t *)__kernel_end;
+    zero = 1;
+    for (; (uint64_t)p % 4096; p++)
+        zero &= *p == 0;
+    check(zero, "tail of the last kernel page is zero");
+}
+
+static void check_stack(const struct embedboot_boot_info *info)
+{
+    const volatile uint8_t *bottom = (const volatile uint8_t *)info->stack_bottom;
+    check(info->stack_top - info->stack_bottom == STACK_PAGES * 4096ull,
+          "stack has the configured size");
+    check(!probe(WRITE, bottom), "stack bottom writable");
+    check(!probe(READ, (const uint8_t *)info->stack_top - 1), "stack top readable");
+    check(probe(READ, bottom - 1), "guard page below the stack faults");
+    *(volatile uint8_t *)bottom = 0xc3;                 /* a ret, in case it runs */
+    check(probe(EXEC, bottom) == cpu_has_nx(), "stack not executable (NX)");
+}
+
+static uint64_t total_of(const struct embedboot_memory_region *r, uint64_t n, uint32_t kind)
+{
+    uint64_t total = 0;
+    for (uint64_t i = 0; i < n; i++)
+        if (r[i].kind == kind)
+            total += r[i].length;
+    return total;
+}
+
+static int covered_by(const struct embedboot_memory_region *r, uint64_t n, uint64_t start,
+                      uint64_t end, uint32_t kind)
+{
+    for (uint64_t i = 0; i < n; i++)
+        if (r[i].kind == kind && r[i].start <= start && r[i].start + r[i].length >= end)
+            return 1;
+    return 0;
+}
+
+static void check_memory_map(const struct embedboot_boot_info *info)
+{
+    const struct embedboot_memory_region *r = (const void *)info->memory_regions;
+    uint64_t n = info->memory_region_count;
+    int sorted = 1, low_ok = 1, sizes = 1, pages = 1;
+
+    for (uint64_t i = 0; i < n; i++) {
+        sizes &= r[i].length > 0;
+        if (i > 0)
+            sorted &= r[i - 1].start + r[i - 1].length <= r[i].start;
+        if (r[i].kind == EMBEDBOOT_MEMORY_USABLE) {
+            low_ok &= r[i].start >= 0x100000;
+            pages &= r[i].start % 4096 == 0 && r[i].length % 4096 == 0;
+        }
+    }
+    check(n > 0 && sizes, "memory map regions are non-empty");
+    check(sorted, "memory map sorted, no overlaps");
+    check(low_ok, "nothing below 1 MiB is usable");
+    check(pages, "usable regions are whole pages");
+    check(info->memory_regions >= info->boot_info_address + sizeof(*info) &&
+          info->memory_regions + n * sizeof(*r) <= info->boot_info_address + info->boot_info_size,
+          "region array inside the boot info mapping");
+    check(total_of(r, n, EMBEDBOOT_MEMORY_KERNEL) == info->kernel_physical_size &&
+          covered_by(r, n, info->kernel_physical_start,
+                     info->kernel_physical_start + info->kernel_physical_size,
+                     EMBEDBOOT_MEMORY_KERNEL), "kernel frames marked kernel");
+    check(total_of(r, n, EMBEDBOOT_MEMORY_KERNEL_STACK) == info->stack_top - info->stack_bottom,
+          "stack frames marked kernel stack");
+    check(total_of(r, n, EMBEDBOOT_MEMORY_BOOT_INFO) == info->boot_info_size,
+          "boot info frames marked boot info");
+    check(total_of(r, n, EMBEDBOOT_MEMORY_PAGE_TABLES) >= 4 * 4096, "page tables marked");
+    check(covered_by(r, n, 0x100000, 0x100000 + 4096, EMBEDBOOT_MEMORY_BOOTLOADER),
+          "kernel blob at 1 MiB marked bootloader");
+    uint64_t usable = total_of(r, n, EMBEDBOOT_MEMORY_USABLE);
+    kprintf("check kernel: %llu regions, %llu KiB usable\n", (unsigned long long)n,
+            (unsigned long long)usable / 1024);
+    check(usable > 0, "usable memory left for the kernel");
+}
+
+static void check_boot_info(const struct embedboot_boot_info *info)
+{
+    check(info->firmware == EMBEDBOOT_FIRMWARE_BIOS, "firmware is BIOS");
+    check(info->kernel_entry == (uint64_t)_start, "entry point recorded");
+    check(info->kernel_virtual_start == (uint64_t)__kernel_start &&
+          info->kernel_virtual_end == (uint64_t)__kernel_end, "kernel virtual range recorded");
+    check(info->kernel_physical_start % 4096 == 0 && info->kernel_physical_start >= 0x100000,
+          "kernel physical range sane");
+    check((info->flags & EMBEDBOOT_HAS_FRAMEBUFFER) &&
+          info->framebuffer.pixel_format == EMBEDBOOT_PIXELS_TEXT &&
+          info->framebuffer.width == 80 && info->framebuffer.height == 25 &&
+          !probe(WRITE, (void *)info->framebuffer.virtual_address), "VGA text framebuffer mapped");
+    check(!(info->flags & (EMBEDBOOT_HAS_PHYSICAL_MEMORY_MAP | EMBEDBOOT_HAS_RECURSIVE_INDEX)) &&
+          info->physical_memory_offset == 0 && info->recursive_index == 0,
+          "absent features flagged absent, fields zero");
+}
+
+void kmain(const struct embedboot_boot_info *info)
+{
+    kio_init(info);
+    install_idt();
+    kprintf("check kernel: running at 0x%llx\n", (unsigned long long)_start);
+    if (info->magic != EMBEDBOOT_MAGIC || info->version != EMBEDBOOT_VERSION ||
+        info->size != sizeof(*info)) {
+        kprintf("check kernel: bad boot info header\n");
+        qemu_exit(QEMU_EXIT_FAILURE);
+    }
+    check_entry_state(info);
+    check_segments();
+    check_stack(info);
+    check_boot_info(info);
+    check_memory_map(info);
+    if (failures) {
+        kprintf("check kernel: %u of %u checks FAILED\n", failures, checks);
+        qemu_exit(QEMU_EXIT_FAILURE);
+    }
+    kprintf("check kernel: all %u checks passed\n", checks);
+    qemu_exit(QEMU_EXIT_SUCCESS);
+}

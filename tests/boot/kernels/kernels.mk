@@ -1,0 +1,61 @@
+# Test kernels. check-high / check-low are the same source linked at -2 GiB
+# and at 1 MiB; payload carries PAYLOAD_MIB MiB; bigbss needs BIGBSS_MIB MiB.
+
+TK          := $(BUILD)/tests/kernels
+TK_SRC      := tests/boot/kernels
+PAYLOAD_MIB ?= 32
+BIGBSS_MIB  ?= 600
+STACK_PAGES ?= 512
+TK_DEPS     := $(TK_SRC)/entry.asm $(TK_SRC)/check.ld $(TK_SRC)/trap.c $(TK_SRC)/trap.h $(KERNEL_LIB_SRCS) \
+               include/embedboot.h example-kernel/kio.h
+
+test-kernels: $(TK)/check-high.elf $(TK)/check-low.elf $(TK)/payload-$(PAYLOAD_MIB).elf \
+              $(TK)/bigbss.elf $(TK)/notext.elf
+
+$(TK)/entry.o: $(TK_SRC)/entry.asm
+	@mkdir -p $(@D)
+	$(Q)$(NASM) -f elf64 -o $@ $<
+
+tk_link = $(CC) $(KERNEL_CFLAGS) -I$(TK_SRC) -T $(TK_SRC)/check.ld $(TK_SRC)/trap.c \
+          -Wl,--defsym=KERNEL_BASE=$(1) -o $@ $(2) $(TK)/entry.o $(KERNEL_LIB_SRCS) $(KERNEL_LDFLAGS)
+
+$(TK)/check-high.elf: $(TK_SRC)/check.c $(TK)/entry.o $(TK_DEPS)
+	$(call say,KERNEL,$@)
+	$(Q)$(call tk_link,0xffffffff80000000,-DSTACK_PAGES=$(STACK_PAGES) $<)
+
+$(TK)/check-low.elf: $(TK_SRC)/check.c $(TK)/entry.o $(TK_DEPS)
+	$(call say,KERNEL,$@)
+	$(Q)$(call tk_link,0x100000,-DSTACK_PAGES=$(STACK_PAGES) $<)
+
+$(TK)/bigbss.elf: $(TK_SRC)/bigbss.c $(TK)/entry.o $(TK_DEPS)
+	$(call say,KERNEL,$@)
+	$(Q)$(call tk_link,0xffffffff80000000,-DBIGBSS_MIB=$(BIGBSS_MIB) $<)
+
+$(TK)/gen_payload: $(TK_SRC)/gen_payload.c $(TK_SRC)/payload_prng.h
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
+
+$(TK)/payload-%.bin: $(TK)/gen_payload
+	$(call say,GEN,$@)
+	$(Q)$(TK)/gen_payload $* $@
+
+$(TK)/payload-%.elf: $(TK_SRC)/payload.c $(TK)/payload-%.bin $(TK)/entry.o $(TK_DEPS)
+	$(call say,KERNEL,$@)
+	$(Q)$(call tk_link,0xffffffff80000000,-DPAYLOAD_FILE='"$(TK)/payload-$*.bin"' $<)
+
+$(TK)/notext.elf: $(TK_SRC)/notext.s
+	@mkdir -p $(@D)
+	$(Q)as -o $(TK)/notext.o $<
+	$(Q)$(LD) -e _start --section-start=.boot=0x200000 -o $@ $(TK)/notext.o
+.PRECIOUS: $(TK)/payload-%.bin
+
+# Tools for the refusal and corruption tests.
+$(BUILD)/tests/mkbad: tests/bad/mkbad.c c/elf.h
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
+
+$(BUILD)/tests/patchimg: tests/bad/patchimg.c c/crc32.c c/crc32.h c/image_header.h
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< c/crc32.c
+
+test-tools: $(BUILD)/tests/mkbad $(BUILD)/tests/patchimg

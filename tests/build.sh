@@ -1,0 +1,94 @@
+# Build-time tests (sourced by tests/run.sh): the pipeline, the image layout,
+# and every refused input with its message.
+
+section "build pipeline and image layout"
+
+GOOD=$TK/check-high.elf
+
+if build_image pipeline "$GOOD"; then
+    pass "pipeline: image builds"
+else
+    fail "pipeline: image builds" "$(tail -n 5 "$LOGS/pipeline.build")"
+fi
+img=$T/pipeline/image.bin
+
+# Stage 1: one sector, jmp short + nop, 0xAA55, one bootable partition
+# entry covering LBA 1 to the end of the image.
+size=$(stat -c %s "$img")
+bytes() { od -An -v -tx1 -j "$1" -N "$2" "$img" | tr -d ' \n'; }
+le32() { od -An -v -tu4 -j "$1" -N 4 "$img" | tr -d ' '; }
+[ $((size % 512)) -eq 0 ] && [ $size -ge $((1 << 20)) ] && pass "image: whole sectors, at least 1 MiB" \
+    || fail "image: whole sectors, at least 1 MiB" "$size bytes"
+[ "$(bytes 510 2)" = 55aa ] && pass "stage 1: ends in 0xAA55" || fail "stage 1: ends in 0xAA55" "$(bytes 510 2)"
+[[ "$(bytes 0 3)" == eb??90 ]] && pass "stage 1: jmp short + nop over the BPB" \
+    || fail "stage 1: jmp short + nop over the BPB" "$(bytes 0 3)"
+stage1_bytes=$(objdump -h build/stages/stage1.o | awk '$2 == ".stage1" { print $3 }')
+[ "$((16#${stage1_bytes:-0}))" = 512 ] && pass "stage 1: exactly 512 bytes" || fail "stage 1: exactly 512 bytes" "$stage1_bytes"
+used=$((16#$(nm $T/pipeline/bootloader.elf | awk '$3 == "_image_sectors" { print $1 }')))
+if [ "$(bytes 446 1)" = 80 ] && [ "$(le32 454)" = 1 ] && [ "$(le32 458)" = $((used - 1)) ] &&
+   [ $used -le $((size / 512)) ] && [ "$(bytes 462 48)" = "$(printf '0%.0s' {1..96})" ]; then
+    pass "stage 1: one bootable partition covering the image"
+else
+    fail "stage 1: one bootable partition covering the image" \
+        "flag $(bytes 446 1) start $(le32 454) count $(le32 458), loader + kernel $used sectors"
+fi
+# The BPB area is zero: nothing of ours a BIOS could overwrite.
+[ "$(bytes 3 87 | tr -d 0)" = "" ] && pass "stage 1: BPB area holds no code" \
+    || fail "stage 1: BPB area holds no code" "$(bytes 3 87)"
+
+# Rebuilds: touching the kernel re-runs only the embed steps; a new path or
+# setting rebuilds; V=1 shows every pipeline command.
+touch "$GOOD"
+out=$(make --no-print-directory KDIR=$T/pipeline IMAGE="$img" KERNEL="$GOOD" image.bin 2>&1)
+if grep -q EMBED <<< "$out" && ! grep -qE '^ +(NASM|CC) ' <<< "$out"; then
+    pass "rebuild: touching the kernel re-runs only the embed and link steps"
+else
+    fail "rebuild: touching the kernel re-runs only the embed and link steps" "$(tr '\n' ' ' <<< "$out")"
+fi
+out=$(make --no-print-directory KDIR=$T/pipeline IMAGE="$img" KERNEL="$GOOD" image.bin 2>&1)
+grep -qE 'EMBED|LD ' <<< "$out" && fail "rebuild: nothing to do when nothing changed" "$out" \
+    || pass "rebuild: nothing to do when nothing changed"
+cp "$GOOD" "$T/pipeline/other.elf"
+out=$(make --no-print-directory KDIR=$T/pipeline IMAGE="$img" KERNEL="$T/pipeline/other.elf" image.bin 2>&1)
+grep -q EMBED <<< "$out" && pass "rebuild: a new KERNEL path rebuilds" \
+    || fail "rebuild: a new KERNEL path rebuilds" "$(tr '\n' ' ' <<< "$out")"
+out=$(make --no-print-directory V=1 KDIR=$T/pipeline IMAGE="$img" KERNEL="$GOOD" image.bin 2>&1)
+missing=""
+for cmd in "build/host/kcheck" "size -A" "objcopy --strip-debug" "objcopy -I binary -O elf64-x86-64 -B i386:x86-64" \
+           "--rename-section .data=.kernel" "=_kernel_start_addr" "=_kernel_end_addr" "=_kernel_size" \
+           "ar crs" "ld -n" "-T linker.ld" "objcopy -O binary" "truncate -s %512"; do
+    grep -qF -- "$cmd" <<< "$out" || missing="$missing [$cmd]"
+done
+[ -z "$missing" ] && pass "V=1 prints every pipeline command" || fail "V=1 prints every pipeline command" "missing$missing"
+
+section "build-time refusals"
+
+mkdir -p "$T/bad"
+printf 'this is not a kernel\n' > "$T/bad/text.elf"
+expect_refusal refuse-unset "" "KERNEL is not set" KERNEL=
+expect_refusal refuse-missing build/t/none.elf "no such file" KERNEL=build/t/none.elf
+expect_refusal refuse-directory tests "not a regular file" KERNEL=tests
+expect_refusal refuse-not-elf "$T/bad/text.elf" "not an ELF file" KERNEL="$T/bad/text.elf"
+expect_refusal refuse-object $TK/entry.o "ELF type 1 is not an executable" KERNEL=$TK/entry.o
+expect_refusal refuse-empty-text $TK/notext.elf "empty .text section" KERNEL=$TK/notext.elf
+while IFS='|' read -r case message; do
+    build/tests/mkbad "$case" "$GOOD" "$T/bad/$case.elf" ||
+        { fail "refuse-$case" "mkbad failed"; continue; }
+    expect_refusal "refuse-$case" "$T/bad/$case.elf" "$message" KERNEL="$T/bad/$case.elf"
+done <<'EOF'
+truncated|truncated ELF file
+elf32|32-bit ELF (ELFCLASS32)
+big_endian|big-endian ELF
+not_x86_64|not an x86-64 ELF (e_machine 183
+not_exec|ELF type 1 is not an executable
+phdrs_outside|program header table at offset
+phnum_absurd|5000 program headers, more than the 128 allowed
+no_load|no loadable segment
+seg_past_eof|segment data extends past the end of the file
+filesz_gt_memsz|p_filesz is larger than p_memsz
+overlap|segments overlap
+noncanonical|non-canonical address range
+wraps|wraps around
+below_1mib|below 1 MiB
+entry_not_exec|is not inside an executable segment
+EOF

@@ -1,0 +1,151 @@
+# Helpers for tests/run.sh: counting, building images, booting QEMU.
+# Every QEMU run is under `timeout`; every test prints one PASS/FAIL line.
+
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+T=build/t                       # per-test kernel dirs and images
+LOGS=build/test-logs
+
+pass() {
+    PASSED=$((PASSED + 1))
+    printf 'PASS %s\n' "$1"
+}
+
+fail() {
+    FAILED=$((FAILED + 1))
+    FAILED_NAMES+=("$1")
+    printf 'FAIL %s: %s\n' "$1" "$2"
+}
+
+section() {
+    printf '\n== %s\n' "$1"
+}
+
+# build_image NAME KERNEL [make variables...]: image at $T/NAME/image.bin.
+build_image() {
+    local name=$1 kernel=$2
+    shift 2
+    make -s --no-print-directory KDIR="$T/$name" IMAGE="$T/$name/image.bin" \
+        KERNEL="$kernel" "$@" image.bin > "$LOGS/$name.build" 2>&1
+}
+
+QEMU_BASE=(qemu-system-x86_64 -accel tcg -nic none -no-reboot -display none
+           -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+
+# boot NAME IMAGE TIMEOUT [qemu args...]: COM1 to $LOGS/NAME.serial; sets
+# BOOT_STATUS to QEMU's exit status (33 = the kernel's success code).
+boot() {
+    local name=$1 image=$2 limit=$3
+    shift 3
+    local drive=(-drive "format=raw,file=$image")
+    [[ "$*" == *if=virtio* ]] && drive=()
+    timeout "$limit" "${QEMU_BASE[@]}" -m 256M "${drive[@]}" \
+        -serial "file:$LOGS/$name.serial" "$@" > "$LOGS/$name.qemu" 2>&1
+    BOOT_STATUS=$?
+}
+
+# expect_boot NAME IMAGE PATTERN [qemu args...]: boots to success and the
+# serial log has every stage's line and PATTERN.
+expect_boot() {
+    local name=$1 image=$2 pattern=$3
+    shift 3
+    boot "$name" "$image" 60 "$@"
+    local log="$LOGS/$name.serial"
+    if [ "$BOOT_STATUS" -ne 33 ]; then
+        fail "$name" "QEMU status $BOOT_STATUS, expected 33; last lines: $(tail -n 3 "$log" | tr '\r\n' '  ')"
+        return
+    fi
+    for stage in "stage 1" "stage 2" "stage 3" "stage 4"; do
+        grep -q "embedboot: $stage" "$log" || { fail "$name" "no '$stage' log line"; return; }
+    done
+    grep -q -- "$pattern" "$log" && pass "$name" || fail "$name" "no '$pattern' on COM1"
+}
+
+# vga_text PORT: the 80x25 text screen, read through the QEMU monitor.
+vga_text() {
+    exec 9<>"/dev/tcp/127.0.0.1/$1" || return 1
+    printf 'xp /2000xh 0xb8000\nquit\n' >&9
+    local cells n=0 cell c
+    cells=$(timeout 5 cat <&9 | tr -d '\r' | grep -E '^[0-9a-f]+:' | cut -d: -f2)
+    exec 9>&-
+    for cell in $cells; do            # 0xAACC: attribute, character
+        c=$((cell & 0xff))
+        if [ $c -ge 32 ] && [ $c -lt 127 ]; then printf "\\x$(printf %x $c)"; else printf ' '; fi
+        n=$((n + 1))
+        [ $((n % 80)) -eq 0 ] && printf '\n'
+    done
+}
+
+# expect_halt NAME IMAGE MESSAGE [qemu args...]: the loader prints MESSAGE
+# on COM1 and on the screen, then stays halted: no reset, no triple fault
+# (-no-reboot would end QEMU), no kernel.
+expect_halt() {
+    local name=$1 image=$2 message=$3
+    shift 3
+    local log="$LOGS/$name.serial" port=$((20000 + RANDOM % 20000))
+    local drive=(-drive "format=raw,file=$image")
+    [[ "$*" == *if=virtio* ]] && drive=()
+    rm -f "$log"
+    timeout 60 "${QEMU_BASE[@]}" -m 256M "${drive[@]}" -serial "file:$log" \
+        -monitor "tcp:127.0.0.1:$port,server,nowait" "$@" > "$LOGS/$name.qemu" 2>&1 &
+    local pid=$! waited=0
+    until grep -q -- "$message" "$log" 2>/dev/null; do
+        if ! kill -0 $pid 2>/dev/null || [ $waited -ge 400 ]; then
+            kill $pid 2>/dev/null
+            wait $pid 2>/dev/null
+            fail "$name" "no '$message' on COM1; last lines: $(tail -n 3 "$log" 2>/dev/null | tr '\r\n' '  ')"
+            return
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    sleep 1
+    if ! kill -0 $pid 2>/dev/null; then
+        wait $pid
+        fail "$name" "QEMU ended (status $?) after the message: not halted"
+        return
+    fi
+    local screen
+    screen=$(vga_text $port)
+    kill $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    if grep -q "jumping to the kernel" "$log"; then
+        fail "$name" "the kernel was started"
+    elif ! grep -qF -- "${message:0:60}" <<< "$(tr -d '\n' <<< "$screen")"; then
+        fail "$name" "message not on the VGA screen"
+    else
+        pass "$name"
+    fi
+}
+
+# expect_refusal NAME FILE MESSAGE [make variables...]: the image build
+# fails with an "embedboot: error:" line naming FILE (if not empty) and
+# saying MESSAGE, and leaves no image behind.
+expect_refusal() {
+    local name=$1 file=$2 message=$3
+    shift 3
+    local image="$T/$name/image.bin" line
+    mkdir -p "$T/$name"
+    echo stale > "$image"               # a previous build must not survive
+    if make -s --no-print-directory KDIR="$T/$name" IMAGE="$image" "$@" image.bin \
+        > "$LOGS/$name.build" 2>&1; then
+        fail "$name" "the build succeeded"
+        return
+    fi
+    line=$(grep -m 1 "embedboot: error: " "$LOGS/$name.build")
+    if ! grep -qF -- "$message" <<< "$line" || ! grep -qF -- "$file" <<< "$line"; then
+        fail "$name" "expected '$file' and '$message', got: ${line:-$(tail -n 2 "$LOGS/$name.build")}"
+    elif [ -e "$image" ]; then
+        fail "$name" "an image was left behind"
+    else
+        pass "$name"
+    fi
+}
+
+# Byte offsets inside a built image, from its linker symbols.
+image_symbol() {          # image_symbol KDIR SYMBOL -> value - 0x7c00
+    local v
+    v=$(nm "$1/bootloader.elf" | awk -v s="$2" '$3 == s { print $1 }')
+    printf '%d' $((0x$v - 0x7c00))
+}

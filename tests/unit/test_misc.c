@@ -1,0 +1,67 @@
+/* CRC-32 and the formatter. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "../../c/crc32.h"
+#include "../../c/fmt.h"
+#include "unit.h"
+
+TEST(crc32_known_values)
+{
+    CHECK_EQ(crc32_update(0, "", 0), 0);
+    CHECK_EQ(crc32_update(0, "123456789", 9), 0xcbf43926);
+    CHECK_EQ(crc32_update(0, "The quick brown fox jumps over the lazy dog", 43), 0x414fa339);
+}
+
+TEST(crc32_pieces_and_alignment_agree)
+{
+    static uint8_t buf[1000];
+    for (unsigned i = 0; i < sizeof(buf); i++)
+        buf[i] = (uint8_t)(i * 131 + 7);
+    uint32_t whole = crc32_update(0, buf, sizeof(buf));
+    for (unsigned cut = 0; cut < 20; cut++) {
+        uint32_t c = crc32_update(0, buf, cut);
+        CHECK_EQ(crc32_update(c, buf + cut, sizeof(buf) - cut), whole);
+    }
+    /* The same bytes at every alignment. */
+    uint8_t *copy = malloc(sizeof(buf) + 8);
+    for (unsigned off = 1; off < 8; off++) {
+        memcpy(copy + off, buf, sizeof(buf));
+        CHECK_EQ(crc32_update(0, copy + off, sizeof(buf)), whole);
+    }
+    free(copy);
+}
+
+TEST(crc32_detects_single_bit_flips)
+{
+    static uint8_t buf[4096];
+    uint32_t good = crc32_update(0, buf, sizeof(buf));
+    for (unsigned i = 0; i < sizeof(buf); i += 97) {
+        buf[i] ^= 0x10;
+        CHECK(crc32_update(0, buf, sizeof(buf)) != good);
+        buf[i] ^= 0x10;
+    }
+}
+
+TEST(fmt_conversions)
+{
+    char b[64];
+    fmt_format(b, sizeof(b), "%d %u %x %s %c %%", -42, 42u, 0xbeefu, "hi", 'z');
+    CHECK(strcmp(b, "-42 42 beef hi z %") == 0);
+    fmt_format(b, sizeof(b), "%016llx|%5u|%lu", 0xffffffff80000000ull, 7u, 1234567890123ul);
+    CHECK(strcmp(b, "ffffffff80000000|    7|1234567890123") == 0);
+    fmt_format(b, sizeof(b), "%lld", (long long)INT64_MIN);
+    CHECK(strcmp(b, "-9223372036854775808") == 0);
+}
+
+TEST(fmt_truncates_safely)
+{
+    char b[8];
+    size_t n = fmt_format(b, sizeof(b), "%s", "0123456789");
+    CHECK_EQ(n, 10);
+    CHECK(strcmp(b, "0123456") == 0);
+    CHECK_EQ(fmt_format(b, 0, "abc"), 3);
+}
+
+UNIT_MAIN(misc, T(crc32_known_values), T(crc32_pieces_and_alignment_agree),
+          T(crc32_detects_single_bit_flips), T(fmt_conversions), T(fmt_truncates_safely))
