@@ -6,7 +6,7 @@ set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-rm -rf "$T" "$LOGS"
+rm -rf "$T" "$LOGS" build/tests/unit       # never run a stale test binary
 mkdir -p "$T" "$LOGS"
 TK=build/tests/kernels
 
