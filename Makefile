@@ -168,7 +168,7 @@ unit_srcs_elf    := c/elf_check.c c/fmt.c
 unit_srcs_memmap := c/memmap.c
 unit_srcs_frames := c/frames.c
 unit_srcs_paging := c/paging.c c/kernel_load.c c/elf_check.c c/fmt.c
-unit_srcs_misc   := c/crc32.c c/fmt.c
+unit_srcs_misc   := c/crc32.c c/fmt.c c/vspace.c
 
 unit-tests: $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 

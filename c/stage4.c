@@ -139,6 +139,15 @@ static void check_memory(uint64_t stack_pages, uint64_t info_pages)
               (unsigned long long)kib(frames_largest_run(&pool)));
 }
 
+/* A free 512 GiB slot of the kernel's address space (vspace.h). */
+static uint64_t take_slot_or_panic(struct vspace *vs, const char *what)
+{
+    uint64_t base = vspace_take_slot(vs);
+    if (!base)
+        panic("no free 512 GiB region of the address space for the %s", what);
+    return base;
+}
+
 static uint64_t alloc_or_panic(uint64_t pages, uint32_t kind, const char *what)
 {
     uint64_t frame = frames_alloc(&pool, pages, kind);
@@ -203,7 +212,7 @@ void stage4_main(const struct bios_handoff *h)
 
     struct vspace vs;
     vspace_init(&vs, &plan);
-    uint64_t stack_bottom = vspace_take_slot(&vs) + PAGE_SIZE;   /* guard page below */
+    uint64_t stack_bottom = take_slot_or_panic(&vs, "stack") + PAGE_SIZE;   /* guard below */
     uint64_t stack_top = stack_bottom + stack_pages * PAGE_SIZE;
     uint64_t stack_phys = alloc_or_panic(stack_pages, EMBEDBOOT_MEMORY_KERNEL_STACK, "stack");
     memset((void *)stack_phys, 0, stack_pages * PAGE_SIZE);
@@ -215,7 +224,7 @@ void stage4_main(const struct bios_handoff *h)
     map_or_panic("VGA text buffer", pml4, VGA_TEXT, VGA_TEXT, (VGA_TEXT_END - VGA_TEXT) / PAGE_SIZE,
                  PT_WRITE);
 
-    uint64_t info_virt = vspace_take_slot(&vs);
+    uint64_t info_virt = take_slot_or_panic(&vs, "boot info");
     uint64_t info_phys = alloc_or_panic(info_pages, EMBEDBOOT_MEMORY_BOOT_INFO, "boot info");
     memset((void *)info_phys, 0, info_pages * PAGE_SIZE);
     map_or_panic("boot info", pml4, info_virt, info_phys, info_pages, PT_WRITE);

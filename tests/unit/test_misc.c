@@ -1,9 +1,10 @@
-/* CRC-32 and the formatter. */
+/* CRC-32, the formatter and the address-space slots. */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "../../c/crc32.h"
 #include "../../c/fmt.h"
+#include "../../c/vspace.h"
 #include "unit.h"
 
 TEST(crc32_known_values)
@@ -63,5 +64,24 @@ TEST(fmt_truncates_safely)
     CHECK_EQ(fmt_format(b, 0, "abc"), 3);
 }
 
+TEST(vspace_avoids_kernel_and_slot_0)
+{
+    static struct load_plan plan;
+    struct vspace v;
+    plan.count = 2;
+    plan.seg[0] = (struct load_segment){ .vaddr = 0x100000, .memsz = 0x1000 };          /* slot 0 */
+    plan.seg[1] = (struct load_segment){ .vaddr = 0x7f8000000000ull, .memsz = 0x1000 };
+    vspace_init(&v, &plan);                   /* seg 1 lies in slot 255 */
+    CHECK_EQ(vspace_take_slot(&v), 0x8000000000ull);        /* slot 1 */
+    CHECK_EQ(vspace_take_slot(&v), 0x10000000000ull);       /* slot 2 */
+    CHECK_EQ(vspace_slot_address(256), 0xffff800000000000ull);
+    CHECK_EQ(vspace_slot_address(511), 0xffffff8000000000ull);
+    unsigned got = 2;
+    while (vspace_take_slot(&v))
+        got++;
+    CHECK_EQ(got, 510);                       /* 512 minus slot 0 and slot 255 */
+}
+
 UNIT_MAIN(misc, T(crc32_known_values), T(crc32_pieces_and_alignment_agree),
-          T(crc32_detects_single_bit_flips), T(fmt_conversions), T(fmt_truncates_safely))
+          T(crc32_detects_single_bit_flips), T(fmt_conversions), T(fmt_truncates_safely),
+          T(vspace_avoids_kernel_and_slot_0))
