@@ -33,7 +33,7 @@ include targets/host.mk
 include targets/kernel.mk
 
 .DELETE_ON_ERROR:
-.PHONY: all run test unit-tests example-kernel test-kernels clean FORCE
+.PHONY: all run test bench unit-tests example-kernel test-kernels clean FORCE
 
 all: example-kernel
 
@@ -41,8 +41,8 @@ all: example-kernel
 # Stages 1-4: built once, independent of the kernel.
 
 ASM_SRCS := stage1 stage2 cpu memory load stage3 gdt handoff
-C_SRCS   := stage4 console string fmt crc32 elf_check memmap frames paging \
-            kernel_load vspace
+C_SRCS   := stage4 console serial textcon string fmt crc32 elf_check memmap frames \
+            paging kernel_load vspace
 STAGE_OBJS := $(ASM_SRCS:%=$(BUILD)/stages/%.o) $(C_SRCS:%=$(BUILD)/stages/%.o)
 
 $(BUILD)/stages/%.o: asm/%.asm asm/handoff.inc | $(BUILD)/stages
@@ -161,6 +161,10 @@ run:
 test:
 	$(Q)scripts/deps.sh
 	$(Q)tests/run.sh
+
+bench:
+	$(Q)scripts/deps.sh
+	$(Q)bench/run.sh
 
 # Host unit tests of the shared C, under ASan and UBSan.
 UNIT_TESTS := elf memmap frames paging misc

@@ -18,12 +18,7 @@ section .stage3 progbits alloc exec
 
 BITS 32
 stage3_start:
-    mov ax, SEL_DATA
-    mov ds, ax
-    mov es, ax
-    mov fs, ax
-    mov gs, ax
-    mov ss, ax
+    LOAD_DATA_SEGMENTS
 
     mov edi, _bss_start
     mov ecx, _bss_end
@@ -75,12 +70,7 @@ stage3_start:
 
 BITS 64
 long_mode:
-    mov ax, SEL_DATA
-    mov ds, ax
-    mov es, ax
-    mov fs, ax
-    mov gs, ax
-    mov ss, ax
+    LOAD_DATA_SEGMENTS
     mov rsp, stage4_stack_top   ; rsp + 8 is 16-byte aligned at the callee
     call stage3_log
     mov edi, bios_handoff

@@ -5,58 +5,27 @@
 
 #include "fmt.h"
 #include "io.h"
+#include "serial.h"
+#include "textcon.h"
 
-#define COM1        0x3f8
-#define VGA_TEXT    ((volatile uint16_t *)0xb8000)
-#define COLS        80
-#define ROWS        25
-#define BDA_CURSOR  ((volatile uint8_t *)0x450)   /* page 0: column, row */
+#define BDA_CURSOR ((volatile uint8_t *)0x450)   /* page 0: column, row */
 
-static unsigned col, row;
+static struct textcon screen = { (volatile uint16_t *)0xb8000, 80, 25, 0, 0, 0x07 };
 
+/* Continue where the BIOS teletype left the cursor. */
 void console_init(void)
 {
-    col = BDA_CURSOR[0];
-    row = BDA_CURSOR[1];
-    if (col >= COLS || row >= ROWS)
-        col = row = 0;
-}
-
-static void serial_putc(char c)
-{
-    for (unsigned spin = 0; spin < 100000 && !(inb(COM1 + 5) & 0x20); spin++)
-        ;
-    outb(COM1, (uint8_t)c);
-}
-
-static void vga_putc(char c)
-{
-    if (c == '\n') {
-        col = 0;
-        row++;
-    } else {
-        VGA_TEXT[row * COLS + col] = (uint16_t)(0x0700 | (uint8_t)c);
-        if (++col == COLS) {
-            col = 0;
-            row++;
-        }
-    }
-    if (row == ROWS) {
-        for (unsigned i = 0; i < (ROWS - 1) * COLS; i++)
-            VGA_TEXT[i] = VGA_TEXT[i + COLS];
-        for (unsigned i = 0; i < COLS; i++)
-            VGA_TEXT[(ROWS - 1) * COLS + i] = 0x0720;
-        row--;
-    }
+    screen.col = BDA_CURSOR[0];
+    screen.row = BDA_CURSOR[1];
+    if (screen.col >= screen.cols || screen.row >= screen.rows)
+        screen.col = screen.row = 0;
 }
 
 static void put_string(const char *s)
 {
     for (; *s; s++) {
-        if (*s == '\n')
-            serial_putc('\r');
         serial_putc(*s);
-        vga_putc(*s);
+        textcon_putc(&screen, *s);
     }
 }
 

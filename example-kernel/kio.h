@@ -18,16 +18,4 @@ void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define QEMU_EXIT_FAILURE 0x11    /* status 35 */
 __attribute__((noreturn)) void qemu_exit(uint8_t code);
 
-static inline uint8_t kinb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline void koutb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
 #endif

@@ -10,7 +10,7 @@ TK_DEPS     := $(TK_SRC)/entry.asm $(TK_SRC)/check.ld $(TK_SRC)/trap.c $(TK_SRC)
                include/embedboot.h example-kernel/kio.h
 
 test-kernels: $(TK)/check-high.elf $(TK)/check-low.elf $(TK)/payload-$(PAYLOAD_MIB).elf \
-              $(TK)/bigbss.elf $(TK)/notext.elf
+              $(TK)/bigbss.elf $(TK)/notext.elf $(TK)/exit.elf
 
 $(TK)/entry.o: $(TK_SRC)/entry.asm
 	@mkdir -p $(@D)
@@ -26,6 +26,10 @@ $(TK)/check-high.elf: $(TK_SRC)/check.c $(TK)/entry.o $(TK_DEPS)
 $(TK)/check-low.elf: $(TK_SRC)/check.c $(TK)/entry.o $(TK_DEPS)
 	$(call say,KERNEL,$@)
 	$(Q)$(call tk_link,0x100000,-DSTACK_PAGES=$(STACK_PAGES) $<)
+
+$(TK)/exit.elf: $(TK_SRC)/exit.c $(TK)/entry.o $(TK_DEPS)
+	$(call say,KERNEL,$@)
+	$(Q)$(call tk_link,0xffffffff80000000,$<)
 
 $(TK)/bigbss.elf: $(TK_SRC)/bigbss.c $(TK)/entry.o $(TK_DEPS)
 	$(call say,KERNEL,$@)
