@@ -7,9 +7,17 @@
 # `make V=1` prints every command. Intermediates go to build/.
 
 KERNEL            ?=
-KERNEL_STACK_SIZE ?= 512
 V                 ?= 0
 IMAGE             ?= image.bin
+
+# Configuration (README: Configuration). Empty means "from KERNEL_MANIFEST,
+# else the default"; a make variable overrides the manifest.
+KERNEL_MANIFEST        ?=
+KERNEL_STACK_ADDRESS   ?=
+KERNEL_STACK_SIZE      ?=
+PHYSICAL_MEMORY_OFFSET ?=
+BOOT_INFO_ADDRESS      ?=
+FEATURES               ?=
 
 BUILD   := build
 CC      := gcc
@@ -42,7 +50,7 @@ all: example-kernel
 
 ASM_SRCS := stage1 stage2 cpu memory load stage3 gdt handoff
 C_SRCS   := stage4 console serial textcon string fmt crc32 elf_check memmap frames \
-            paging kernel_load vspace
+            paging kernel_load vspace config acpi
 STAGE_OBJS := $(ASM_SRCS:%=$(BUILD)/stages/%.o) $(C_SRCS:%=$(BUILD)/stages/%.o)
 
 $(BUILD)/stages/%.o: asm/%.asm asm/handoff.inc | $(BUILD)/stages
@@ -60,9 +68,12 @@ $(BUILD)/host/kcheck: embed/kcheck.c embed/readfile.c c/elf_check.c c/fmt.c $(wi
 	$(call say,HOSTCC,$@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ embed/kcheck.c embed/readfile.c c/elf_check.c c/fmt.c
 
-$(BUILD)/host/mkheader: embed/mkheader.c embed/readfile.c c/crc32.c $(wildcard c/*.h) | $(BUILD)/host
+MKHEADER_SRCS := embed/mkheader.c embed/manifest.c embed/toml.c embed/readfile.c c/config.c \
+                 c/crc32.c c/elf_check.c c/fmt.c
+
+$(BUILD)/host/mkheader: $(MKHEADER_SRCS) $(wildcard c/*.h embed/*.h) | $(BUILD)/host
 	$(call say,HOSTCC,$@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ embed/mkheader.c embed/readfile.c c/crc32.c
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(MKHEADER_SRCS)
 
 # ---------------------------------------------------------------------------
 # The kernel pipeline: check, strip, embed, archive, link, flatten, pad.
@@ -83,7 +94,11 @@ $(KDIR)/settings: FORCE | $(KDIR)
 	$(Q)if [ ! -e "$(KERNEL)" ]; then \
 	    rm -f $(IMAGE); \
 	    echo "embedboot: error: $(KERNEL): no such file (KERNEL=$(KERNEL))" >&2; exit 1; fi
-	$(Q)echo "KERNEL=$(abspath $(KERNEL)) KERNEL_STACK_SIZE=$(KERNEL_STACK_SIZE)" > $@.new
+	$(Q)if [ -n "$(KERNEL_MANIFEST)" ] && [ ! -f "$(KERNEL_MANIFEST)" ]; then \
+	    rm -f $(IMAGE); \
+	    echo "embedboot: error: $(KERNEL_MANIFEST): no such file (KERNEL_MANIFEST=$(KERNEL_MANIFEST))" >&2; \
+	    exit 1; fi
+	$(Q)echo "KERNEL=$(abspath $(KERNEL)) $(MKHEADER_ARGS)" > $@.new
 	$(Q)cmp -s $@.new $@ && rm $@.new || mv $@.new $@
 
 $(BLOB): $(wildcard $(KERNEL)) $(KDIR)/settings $(BUILD)/host/kcheck
@@ -111,9 +126,17 @@ $(KDIR)/libkernel.a: $(KDIR)/kernel_blob.o
 	$(Q)rm -f $@
 	$(Q)$(AR) crs $@ $<
 
-$(HDR): $(BLOB) $(BUILD)/host/mkheader
+set_arg = $(if $($(2)),--set $(1) $(2) '$($(2))')
+MKHEADER_ARGS := $(if $(KERNEL_MANIFEST),--manifest '$(KERNEL_MANIFEST)') \
+    $(call set_arg,kernel-stack-address,KERNEL_STACK_ADDRESS) \
+    $(call set_arg,kernel-stack-size,KERNEL_STACK_SIZE) \
+    $(call set_arg,physical-memory-offset,PHYSICAL_MEMORY_OFFSET) \
+    $(call set_arg,boot-info-address,BOOT_INFO_ADDRESS) \
+    $(call set_arg,features,FEATURES)
+
+$(HDR): $(BLOB) $(BUILD)/host/mkheader $(KDIR)/settings $(wildcard $(KERNEL_MANIFEST))
 	$(call say,HEADER,$@)
-	$(Q)$(BUILD)/host/mkheader $(BLOB) $(KERNEL_STACK_SIZE) $@
+	$(Q)$(BUILD)/host/mkheader $(BLOB) $@ $(MKHEADER_ARGS) || { rm -f $(IMAGE); exit 1; }
 
 $(KDIR)/header.o: $(HDR)
 	$(Q)$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
@@ -172,7 +195,7 @@ unit_srcs_elf    := c/elf_check.c c/fmt.c
 unit_srcs_memmap := c/memmap.c
 unit_srcs_frames := c/frames.c
 unit_srcs_paging := c/paging.c c/kernel_load.c c/elf_check.c c/fmt.c
-unit_srcs_misc   := c/crc32.c c/fmt.c c/vspace.c
+unit_srcs_misc   := c/crc32.c c/fmt.c c/vspace.c c/acpi.c
 
 unit-tests: $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 

@@ -21,6 +21,11 @@ void console_init(void)
         screen.col = screen.row = 0;
 }
 
+void console_graphics_mode(void)
+{
+    screen.cells = 0;
+}
+
 static void put_string(const char *s)
 {
     for (; *s; s++) {

@@ -4,6 +4,9 @@
 #define CONSOLE_H
 
 void console_init(void);
+
+/* The screen is in a graphics mode: from now on only COM1 gets output. */
+void console_graphics_mode(void);
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "embedboot: error: <message>" on both outputs, then halt for good. */

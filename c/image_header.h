@@ -1,14 +1,27 @@
 /* The image header: written by the host (embed/mkheader.c) after the loader,
- * read by stage 4 before it trusts the kernel blob. */
+ * read by stage 2 (the video feature) and stage 4 (everything else) before
+ * it trusts the kernel blob. */
 #ifndef IMAGE_HEADER_H
 #define IMAGE_HEADER_H
 
 #include <stdint.h>
 
 #define IMAGE_HEADER_MAGIC   0x48494245u   /* "EBIH" */
-#define IMAGE_HEADER_VERSION 1
+#define IMAGE_HEADER_VERSION 2
 
 #define DEFAULT_STACK_PAGES  512            /* as in the Rust bootloader crate */
+
+/* features (the Rust crate's cargo features): the boot info's bits */
+#include "../include/embedboot.h"
+#define FEATURE_MAP_PHYSICAL_MEMORY   EMBEDBOOT_FEATURE_MAP_PHYSICAL_MEMORY
+#define FEATURE_RECURSIVE_PAGE_TABLE  EMBEDBOOT_FEATURE_RECURSIVE_PAGE_TABLE
+#define FEATURE_SSE                   EMBEDBOOT_FEATURE_SSE
+#define FEATURE_VGA_320X200           EMBEDBOOT_FEATURE_VGA_320X200
+
+/* configured: which of the addresses below were given (else chosen free) */
+#define CONFIG_STACK_ADDRESS           (1u << 0)
+#define CONFIG_PHYSICAL_MEMORY_OFFSET  (1u << 1)
+#define CONFIG_BOOT_INFO_ADDRESS       (1u << 2)
 
 struct image_header {
     uint32_t magic;
@@ -17,8 +30,14 @@ struct image_header {
     uint64_t kernel_size;           /* bytes in the blob */
     uint32_t kernel_crc32;          /* CRC-32 (IEEE) of the blob */
     uint32_t kernel_stack_pages;    /* 4 KiB pages */
+    uint32_t features;              /* offset 24: read by stage 2 */
+    uint32_t configured;
+    uint64_t kernel_stack_address;  /* the guard page; the stack starts a page above */
+    uint64_t physical_memory_offset;
+    uint64_t boot_info_address;
 };
 
-_Static_assert(sizeof(struct image_header) == 24, "image header layout");
+_Static_assert(sizeof(struct image_header) == 56, "image header layout");
+_Static_assert(__builtin_offsetof(struct image_header, features) == 24, "asm/stage2.asm");
 
 #endif

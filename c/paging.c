@@ -12,12 +12,13 @@ static unsigned index_at(uint64_t virt, int level)      /* level 3 = PML4 */
     return (virt >> (12 + 9 * level)) & 511;
 }
 
-/* The level-0 entry for virt, creating intermediate tables as needed. */
+/* The entry for virt at `leaf_level` (0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB),
+ * creating intermediate tables as needed. */
 static enum pt_error walk_create(const struct pt_env *e, uint64_t pml4, uint64_t virt,
-                                 uint64_t **pte)
+                                 int leaf_level, uint64_t **pte)
 {
     uint64_t *t = table(e, pml4);
-    for (int level = 3; level > 0; level--) {
+    for (int level = 3; level > leaf_level; level--) {
         uint64_t *entry = &t[index_at(virt, level)];
         if (!(*entry & PTE_P)) {
             uint64_t frame = e->alloc_table(e->ctx);
@@ -30,7 +31,7 @@ static enum pt_error walk_create(const struct pt_env *e, uint64_t pml4, uint64_t
         }
         t = table(e, *entry);
     }
-    *pte = &t[index_at(virt, 0)];
+    *pte = &t[index_at(virt, leaf_level)];
     return PT_OK;
 }
 
@@ -50,7 +51,7 @@ enum pt_error pt_map_page(const struct pt_env *e, uint64_t pml4, uint64_t virt,
     uint64_t *pte;
     if (!is_canonical(virt) || (virt | phys) % PAGE_SIZE)
         return PT_BAD_ADDRESS;
-    enum pt_error err = walk_create(e, pml4, virt, &pte);
+    enum pt_error err = walk_create(e, pml4, virt, 0, &pte);
     if (err)
         return err;
     uint64_t bits = leaf_bits(e, flags);
@@ -75,6 +76,24 @@ enum pt_error pt_map_range(const struct pt_env *e, uint64_t pml4, uint64_t virt,
                                         flags);
         if (err)
             return err;
+    }
+    return PT_OK;
+}
+
+enum pt_error pt_map_large(const struct pt_env *e, uint64_t pml4, uint64_t virt, uint64_t phys,
+                           uint64_t count, int level, unsigned flags)
+{
+    uint64_t span = 1ull << (12 + 9 * level), *pte;
+    if (level < 1 || level > 2 || (virt | phys) % span || !is_canonical(virt) ||
+        !is_canonical(virt + count * span - 1))
+        return PT_BAD_ADDRESS;
+    for (uint64_t i = 0; i < count; i++) {
+        enum pt_error err = walk_create(e, pml4, virt + i * span, level, &pte);
+        if (err)
+            return err;
+        if (*pte & PTE_P)
+            return PT_CONFLICT;
+        *pte = (phys + i * span) | leaf_bits(e, flags) | PTE_PS;
     }
     return PT_OK;
 }

@@ -33,6 +33,11 @@ enum pt_error pt_map_page(const struct pt_env *e, uint64_t pml4, uint64_t virt,
 enum pt_error pt_map_range(const struct pt_env *e, uint64_t pml4, uint64_t virt,
                            uint64_t phys, uint64_t pages, unsigned flags);
 
+/* Map `count` large pages of level 1 (2 MiB) or 2 (1 GiB, the CPU must
+ * support it) at virt -> phys, both aligned to the page size. */
+enum pt_error pt_map_large(const struct pt_env *e, uint64_t pml4, uint64_t virt, uint64_t phys,
+                           uint64_t count, int level, unsigned flags);
+
 /* Walk the tables: 1 and the frame address and PT_* flags if `virt` is
  * mapped (large pages included), else 0. */
 int pt_translate(const struct pt_env *e, uint64_t pml4, uint64_t virt,

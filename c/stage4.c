@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "../include/embedboot.h"
+#include "acpi.h"
 #include "bios_handoff.h"
+#include "config.h"
 #include "console.h"
 #include "crc32.h"
 #include "elf_check.h"
@@ -22,6 +24,9 @@
 #define LOW_LIMIT      (4096ull * MiB)    /* end of stage 3's identity map */
 #define VGA_TEXT       0xb8000ull
 #define VGA_TEXT_END   0xc0000ull
+#define VGA_13H        0xa0000ull        /* mode 13h: 320x200, 8 bpp */
+#define VGA_13H_END    0xb0000ull
+#define GiB            (1024 * MiB)
 #define MAX_REGIONS    1024
 
 extern const uint8_t _kernel_start_addr[];      /* objcopy: the blob, at 1 MiB */
@@ -119,10 +124,13 @@ static uint64_t tables_for(uint64_t pages)
     return (pages + 511) / 512 + 1 + (pages + 512 * 512 - 1) / (512 * 512) + 1 + 1;
 }
 
-static void check_memory(uint64_t stack_pages, uint64_t info_pages)
+static void check_memory(uint64_t stack_pages, uint64_t info_pages, uint64_t phys_size)
 {
+    /* Mapping physical memory with 4 KiB pages (an offset not 2 MiB-aligned)
+     * is the worst case: one table per 2 MiB. */
+    uint64_t phys_tables = phys_size ? tables_for(phys_size / PAGE_SIZE) : 0;
     uint64_t tables = 1 + tables_for(plan.pages) + plan.count * 3 + tables_for(stack_pages) +
-                      tables_for(info_pages) + 2 * tables_for(8);
+                      tables_for(info_pages) + 2 * tables_for(16) + phys_tables;
     uint64_t need = plan.pages + stack_pages + info_pages + tables;
     uint64_t free = frames_free_pages(&pool);
 
@@ -159,7 +167,7 @@ static uint64_t alloc_or_panic(uint64_t pages, uint32_t kind, const char *what)
 /* The final memory map, written into the boot info: the clean firmware map
  * marked with everything the loader placed. */
 static void fill_memory_map(struct memmap *out, const struct memmap *clean_map,
-                            const uint8_t *blob, uint64_t size)
+                            const uint8_t *blob, uint64_t size, uint64_t fb, uint64_t fb_end)
 {
     out->count = clean_map->count;
     memcpy(out->region, clean_map->region, clean_map->count * sizeof(clean_map->region[0]));
@@ -169,18 +177,218 @@ static void fill_memory_map(struct memmap *out, const struct memmap *clean_map,
                        EMBEDBOOT_MEMORY_USABLE);
     for (unsigned i = 0; i < pool.nlog; i++)
         err |= memmap_mark(out, pool.log[i].start, pool.log[i].end, pool.log[i].kind, 0);
-    err |= memmap_mark(out, VGA_TEXT, VGA_TEXT_END, EMBEDBOOT_MEMORY_FRAMEBUFFER, 0);
+    err |= memmap_mark(out, fb, fb_end, EMBEDBOOT_MEMORY_FRAMEBUFFER, 0);
     if (err)
         panic("boot info memory map overflow");
 }
 
+/* Everything stage 4 decides, for the boot info. */
+struct layout {
+    uint64_t pml4;
+    uint64_t kernel_phys;
+    uint64_t stack_bottom, stack_top;
+    uint64_t info_virt, info_phys, info_pages, max_regions;
+    uint64_t phys_offset, phys_size;
+    uint64_t recursive_index;
+    uint64_t fb_phys, fb_end;
+    uint64_t rsdp;
+    int has_phys_map, has_recursive;
+};
+
+/* Bytes of physical address space to map with map_physical_memory: every
+ * region of the firmware map and at least 4 GiB, in whole GiB. */
+static uint64_t physical_span(const struct memmap *m)
+{
+    uint64_t top = 4 * GiB;
+    for (unsigned i = 0; i < m->count; i++)
+        if (m->region[i].start + m->region[i].length > top)
+            top = m->region[i].start + m->region[i].length;
+    return (top + GiB - 1) & ~(GiB - 1);
+}
+
+/* The configuration again, now with the real sizes. */
+static void check_config(const struct layout *l)
+{
+    struct config_sizes sizes = { l->phys_size, l->info_pages * PAGE_SIZE };
+    enum config_key key;
+    char why[200];
+    if (config_check(&_image_header, &plan, &sizes, &key, why, sizeof(why)))
+        panic("configuration: %s: %s", config_key_name(key), why);
+}
+
+/* The largest pages the offset's alignment and the CPU allow. */
+static void map_physical_memory(struct layout *l, struct vspace *vs, int has_1g)
+{
+    const struct image_header *h = &_image_header;
+    if (h->configured & CONFIG_PHYSICAL_MEMORY_OFFSET) {
+        l->phys_offset = h->physical_memory_offset;
+    } else {
+        l->phys_offset = vspace_take_slots(vs, (l->phys_size + (1ull << 39) - 1) >> 39);
+        if (!l->phys_offset)
+            panic("no free region of the address space for %llu GiB of physical memory",
+                  (unsigned long long)(l->phys_size / GiB));
+    }
+    enum pt_error err;
+    if (has_1g && l->phys_offset % GiB == 0)
+        err = pt_map_large(&env, l->pml4, l->phys_offset, 0, l->phys_size / GiB, 2, PT_WRITE);
+    else if (l->phys_offset % (2 * MiB) == 0)
+        err = pt_map_large(&env, l->pml4, l->phys_offset, 0, l->phys_size / (2 * MiB), 1, PT_WRITE);
+    else
+        err = pt_map_range(&env, l->pml4, l->phys_offset, 0, l->phys_size / PAGE_SIZE, PT_WRITE);
+    if (err)
+        panic("cannot map physical memory at 0x%llx: %s", (unsigned long long)l->phys_offset,
+              pt_error_text(err));
+    l->has_phys_map = 1;
+}
+
+/* A PML4 entry pointing at the PML4 itself (NX: the tables are data). */
+static void map_recursive(struct layout *l, struct vspace *vs)
+{
+    uint64_t slot = vspace_take_slot(vs);
+    if (!slot)
+        panic("no free PML4 entry for the recursive mapping");
+    l->recursive_index = (slot >> 39) & 511;
+    ((uint64_t *)l->pml4)[l->recursive_index] = l->pml4 | PTE_P | PTE_W | (env.nx ? PTE_NX : 0);
+    l->has_recursive = 1;
+}
+
+/* The sse feature: CR0.EM clear, CR0.MP, CR4.OSFXSR and OSXMMEXCPT set. */
+static void enable_sse(void)
+{
+    uint64_t cr0, cr4;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    __asm__ volatile("mov %0, %%cr0" : : "r"((cr0 & ~(1ull << 2)) | (1ull << 1)));
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | (1ull << 9) | (1ull << 10)));
+}
+
+static void fill_boot_info(const struct layout *l, struct embedboot_boot_info *bi,
+                           const struct memmap *final_map)
+{
+    const struct image_header *h = &_image_header;
+    *bi = (struct embedboot_boot_info){
+        .magic = EMBEDBOOT_MAGIC,
+        .version = EMBEDBOOT_VERSION,
+        .size = sizeof(*bi),
+        .firmware = EMBEDBOOT_FIRMWARE_BIOS,
+        .memory_regions = l->info_virt + sizeof(*bi),
+        .memory_region_count = final_map->count,
+        .kernel_physical_start = l->kernel_phys,
+        .kernel_physical_size = plan.pages * PAGE_SIZE,
+        .kernel_virtual_start = plan.vstart,
+        .kernel_virtual_end = plan.vend,
+        .kernel_entry = plan.entry,
+        .stack_bottom = l->stack_bottom,
+        .stack_top = l->stack_top,
+        .boot_info_address = l->info_virt,
+        .boot_info_size = l->info_pages * PAGE_SIZE,
+        .features = h->features,
+        .kernel_stack_pages = h->kernel_stack_pages,
+    };
+    bi->flags = (env.nx ? EMBEDBOOT_NX_ENABLED : 0) |
+                ((h->features & FEATURE_SSE) ? EMBEDBOOT_SSE_ENABLED : 0) | EMBEDBOOT_HAS_FRAMEBUFFER;
+    if (l->has_phys_map) {
+        bi->flags |= EMBEDBOOT_HAS_PHYSICAL_MEMORY_MAP;
+        bi->physical_memory_offset = l->phys_offset;
+    }
+    if (l->has_recursive) {
+        bi->flags |= EMBEDBOOT_HAS_RECURSIVE_INDEX;
+        bi->recursive_index = l->recursive_index;
+    }
+    if (l->rsdp) {
+        bi->flags |= EMBEDBOOT_HAS_RSDP;
+        bi->rsdp_address = l->rsdp;
+    }
+    if (plan.has_tls) {
+        bi->flags |= EMBEDBOOT_HAS_TLS;
+        bi->tls = (struct embedboot_tls_template){ plan.tls.p_vaddr, plan.tls.p_filesz,
+                                                   plan.tls.p_memsz, plan.tls.p_align };
+    }
+    if (h->features & FEATURE_VGA_320X200)
+        bi->framebuffer = (struct embedboot_framebuffer){
+            .physical_address = VGA_13H, .virtual_address = VGA_13H,
+            .width = 320, .height = 200, .stride = 320, .bits_per_pixel = 8,
+            .pixel_format = EMBEDBOOT_PIXELS_INDEX,
+        };
+    else
+        bi->framebuffer = (struct embedboot_framebuffer){
+            .physical_address = VGA_TEXT, .virtual_address = VGA_TEXT,
+            .width = 80, .height = 25, .stride = 160, .bits_per_pixel = 16,
+            .pixel_format = EMBEDBOOT_PIXELS_TEXT,
+        };
+}
+
+/* Configured regions are not free for the chosen ones. */
+static void reserve_configured(struct vspace *vs, const struct layout *l)
+{
+    const struct image_header *h = &_image_header;
+    if (h->configured & CONFIG_STACK_ADDRESS)
+        vspace_mark_range(vs, h->kernel_stack_address, (h->kernel_stack_pages + 1ull) * PAGE_SIZE);
+    if (h->configured & CONFIG_BOOT_INFO_ADDRESS)
+        vspace_mark_range(vs, h->boot_info_address, l->info_pages * PAGE_SIZE);
+    if (h->configured & CONFIG_PHYSICAL_MEMORY_OFFSET)
+        vspace_mark_range(vs, h->physical_memory_offset, l->phys_size);
+}
+
+static void load_and_map_kernel(struct layout *l, const uint8_t *blob)
+{
+    l->kernel_phys = alloc_or_panic(plan.pages, EMBEDBOOT_MEMORY_KERNEL, "kernel");
+    l->pml4 = alloc_table(0);
+    if (!l->pml4)
+        panic("not enough memory for page tables");
+    enum pt_error err = kernel_load(&plan, blob, l->kernel_phys, &env, l->pml4);
+    if (err)
+        panic("cannot map the kernel: %s", pt_error_text(err));
+}
+
+static void map_stack(struct layout *l, struct vspace *vs)
+{
+    const struct image_header *h = &_image_header;
+    uint64_t pages = h->kernel_stack_pages;
+    uint64_t guard = (h->configured & CONFIG_STACK_ADDRESS) ? h->kernel_stack_address
+                                                             : take_slot_or_panic(vs, "stack");
+    l->stack_bottom = guard + PAGE_SIZE;           /* the guard page stays unmapped */
+    l->stack_top = l->stack_bottom + pages * PAGE_SIZE;
+    uint64_t phys = alloc_or_panic(pages, EMBEDBOOT_MEMORY_KERNEL_STACK, "stack");
+    memset((void *)phys, 0, pages * PAGE_SIZE);
+    map_or_panic("kernel stack", l->pml4, l->stack_bottom, phys, pages, PT_WRITE);
+}
+
+static void map_boot_info(struct layout *l, struct vspace *vs)
+{
+    const struct image_header *h = &_image_header;
+    l->info_virt = (h->configured & CONFIG_BOOT_INFO_ADDRESS) ? h->boot_info_address
+                                                               : take_slot_or_panic(vs, "boot info");
+    l->info_phys = alloc_or_panic(l->info_pages, EMBEDBOOT_MEMORY_BOOT_INFO, "boot info");
+    memset((void *)l->info_phys, 0, l->info_pages * PAGE_SIZE);
+    map_or_panic("boot info", l->pml4, l->info_virt, l->info_phys, l->info_pages, PT_WRITE);
+}
+
+/* The loader's own pages the kernel keeps: the hand-off code and GDT, and
+ * the framebuffer (identity-mapped). */
+static void map_loader_pages(struct layout *l)
+{
+    uint64_t handoff = (uint64_t)_handoff_start & ~(PAGE_SIZE - 1);
+    map_or_panic("hand-off page", l->pml4, handoff, handoff,
+                 ((uint64_t)_handoff_end - handoff + PAGE_SIZE - 1) / PAGE_SIZE, PT_EXEC);
+    int vga13 = _image_header.features & FEATURE_VGA_320X200;
+    l->fb_phys = vga13 ? VGA_13H : VGA_TEXT;
+    l->fb_end = vga13 ? VGA_13H_END : VGA_TEXT_END;
+    map_or_panic("framebuffer", l->pml4, l->fb_phys, l->fb_phys, (l->fb_end - l->fb_phys) / PAGE_SIZE,
+                 PT_WRITE);
+}
+
 void stage4_main(const struct bios_handoff *h)
 {
+    const struct image_header *hdr = &_image_header;
     const uint8_t *blob = _kernel_start_addr;
     uint64_t size = (uint64_t)_kernel_size;
     struct elf_result why;
+    struct layout l = { 0 };
     char text[160];
 
+    if (hdr->features & FEATURE_VGA_320X200)
+        console_graphics_mode();
     console_printf("embedboot: stage 4: checking the kernel image (%llu bytes)\n",
                    (unsigned long long)size);
     verify_blob(blob, size);
@@ -195,81 +403,40 @@ void stage4_main(const struct bios_handoff *h)
     frames_init(&pool, &clean_map, MiB, LOW_LIMIT);
     frames_reserve(&pool, (uint64_t)blob, (uint64_t)blob + size);
 
-    uint64_t stack_pages = _image_header.kernel_stack_pages;
-    uint64_t max_regions = clean_map.count + 2 * (FRAMES_MAX_LOG + 3) + 1;
-    uint64_t info_bytes = sizeof(struct embedboot_boot_info) +
-                          max_regions * sizeof(struct embedboot_memory_region);
-    uint64_t info_pages = (info_bytes + PAGE_SIZE - 1) / PAGE_SIZE;
-    check_memory(stack_pages, info_pages);
+    l.max_regions = clean_map.count + 2 * (FRAMES_MAX_LOG + 3) + 1;
+    l.info_pages = (sizeof(struct embedboot_boot_info) +
+                    l.max_regions * sizeof(struct embedboot_memory_region) + PAGE_SIZE - 1) / PAGE_SIZE;
+    l.phys_size = (hdr->features & FEATURE_MAP_PHYSICAL_MEMORY) ? physical_span(&clean_map) : 0;
+    check_config(&l);
+    check_memory(hdr->kernel_stack_pages, l.info_pages, l.phys_size);
 
-    uint64_t kernel_phys = alloc_or_panic(plan.pages, EMBEDBOOT_MEMORY_KERNEL, "kernel");
-    uint64_t pml4 = alloc_table(0);
-    if (!pml4)
-        panic("not enough memory for page tables");
-    enum pt_error err = kernel_load(&plan, blob, kernel_phys, &env, pml4);
-    if (err)
-        panic("cannot map the kernel: %s", pt_error_text(err));
-
+    load_and_map_kernel(&l, blob);
     struct vspace vs;
     vspace_init(&vs, &plan);
-    uint64_t stack_bottom = take_slot_or_panic(&vs, "stack") + PAGE_SIZE;   /* guard below */
-    uint64_t stack_top = stack_bottom + stack_pages * PAGE_SIZE;
-    uint64_t stack_phys = alloc_or_panic(stack_pages, EMBEDBOOT_MEMORY_KERNEL_STACK, "stack");
-    memset((void *)stack_phys, 0, stack_pages * PAGE_SIZE);
-    map_or_panic("kernel stack", pml4, stack_bottom, stack_phys, stack_pages, PT_WRITE);
-
-    uint64_t handoff = (uint64_t)_handoff_start & ~(PAGE_SIZE - 1);
-    map_or_panic("hand-off page", pml4, handoff, handoff,
-                 ((uint64_t)_handoff_end - handoff + PAGE_SIZE - 1) / PAGE_SIZE, PT_EXEC);
-    map_or_panic("VGA text buffer", pml4, VGA_TEXT, VGA_TEXT, (VGA_TEXT_END - VGA_TEXT) / PAGE_SIZE,
-                 PT_WRITE);
-
-    uint64_t info_virt = take_slot_or_panic(&vs, "boot info");
-    uint64_t info_phys = alloc_or_panic(info_pages, EMBEDBOOT_MEMORY_BOOT_INFO, "boot info");
-    memset((void *)info_phys, 0, info_pages * PAGE_SIZE);
-    map_or_panic("boot info", pml4, info_virt, info_phys, info_pages, PT_WRITE);
+    reserve_configured(&vs, &l);
+    map_stack(&l, &vs);
+    map_loader_pages(&l);
+    map_boot_info(&l, &vs);
+    if (hdr->features & FEATURE_MAP_PHYSICAL_MEMORY)
+        map_physical_memory(&l, &vs, h->cpu_flags & CPU_1G_PAGES);
+    if (hdr->features & FEATURE_RECURSIVE_PAGE_TABLE)
+        map_recursive(&l, &vs);
+    l.rsdp = acpi_find_rsdp((const volatile uint8_t *)0);
 
     /* All allocations are done: the memory map can be final now. */
-    struct embedboot_boot_info *bi = (void *)info_phys;
-    struct memmap final_map = { (void *)(bi + 1), 0, (unsigned)max_regions };
-    fill_memory_map(&final_map, &clean_map, blob, size);
-
-    *bi = (struct embedboot_boot_info){
-        .magic = EMBEDBOOT_MAGIC,
-        .version = EMBEDBOOT_VERSION,
-        .size = sizeof(*bi),
-        .flags = env.nx ? EMBEDBOOT_NX_ENABLED : 0,
-        .firmware = EMBEDBOOT_FIRMWARE_BIOS,
-        .memory_regions = info_virt + sizeof(*bi),
-        .memory_region_count = final_map.count,
-        .kernel_physical_start = kernel_phys,
-        .kernel_physical_size = plan.pages * PAGE_SIZE,
-        .kernel_virtual_start = plan.vstart,
-        .kernel_virtual_end = plan.vend,
-        .kernel_entry = plan.entry,
-        .stack_bottom = stack_bottom,
-        .stack_top = stack_top,
-        .boot_info_address = info_virt,
-        .boot_info_size = info_pages * PAGE_SIZE,
-    };
-    if (plan.has_tls) {
-        bi->flags |= EMBEDBOOT_HAS_TLS;
-        bi->tls = (struct embedboot_tls_template){ plan.tls.p_vaddr, plan.tls.p_filesz,
-                                                   plan.tls.p_memsz, plan.tls.p_align };
-    }
-    bi->flags |= EMBEDBOOT_HAS_FRAMEBUFFER;
-    bi->framebuffer = (struct embedboot_framebuffer){
-        .physical_address = VGA_TEXT, .virtual_address = VGA_TEXT,
-        .width = 80, .height = 25, .stride = 160, .bits_per_pixel = 16,
-        .pixel_format = EMBEDBOOT_PIXELS_TEXT,
-    };
+    struct embedboot_boot_info *bi = (void *)l.info_phys;
+    struct memmap final_map = { (void *)(bi + 1), 0, (unsigned)l.max_regions };
+    fill_memory_map(&final_map, &clean_map, blob, size, l.fb_phys, l.fb_end);
+    fill_boot_info(&l, bi, &final_map);
 
     console_printf("embedboot: stage 4: kernel at 0x%llx (%llu KiB at physical 0x%llx), "
                    "entry 0x%llx\n", (unsigned long long)plan.vstart,
-                   (unsigned long long)kib(plan.pages), (unsigned long long)kernel_phys,
+                   (unsigned long long)kib(plan.pages), (unsigned long long)l.kernel_phys,
                    (unsigned long long)plan.entry);
     console_printf("embedboot: stage 4: stack 0x%llx-0x%llx, boot info 0x%llx; "
-                   "jumping to the kernel\n", (unsigned long long)stack_bottom,
-                   (unsigned long long)stack_top, (unsigned long long)info_virt);
-    enter_kernel(pml4, plan.entry, stack_top, info_virt);
+                   "jumping to the kernel\n", (unsigned long long)l.stack_bottom,
+                   (unsigned long long)l.stack_top, (unsigned long long)l.info_virt);
+    if (hdr->features & FEATURE_SSE)
+        enable_sse();
+    enter_kernel(l.pml4, plan.entry, l.stack_top, l.info_virt);
 }

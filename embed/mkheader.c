@@ -1,43 +1,85 @@
-/* mkheader: write the image header for a (stripped) kernel blob.
- * Usage: mkheader BLOB STACK_PAGES OUT */
+/* mkheader: the image header for a (stripped, already checked) kernel.
+ *
+ *   mkheader BLOB OUT [--manifest FILE] [--set KEY VARIABLE VALUE]...
+ *
+ * The manifest is applied first, then each --set (a make variable, which
+ * overrides it); KEY is the crate's key name or "features". The result is
+ * checked with c/config.c, the code stage 4 runs again at boot with the
+ * machine's real sizes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../c/config.h"
 #include "../c/crc32.h"
-#include "../c/image_header.h"
+#include "manifest.h"
 #include "readfile.h"
+
+static int die(const char *msg)
+{
+    fprintf(stderr, "embedboot: error: %s\n", msg);
+    return 1;
+}
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: mkheader BLOB STACK_PAGES OUT\n");
+    char err[512];
+    static struct settings s;
+    static struct load_plan plan;
+
+    if (argc < 3) {
+        fprintf(stderr, "usage: mkheader BLOB OUT [--manifest FILE] [--set KEY VAR VALUE]...\n");
         return 2;
     }
+    settings_init(&s);
+    for (int i = 3; i < argc; i++) {
+        if (!strcmp(argv[i], "--manifest") && i + 1 < argc) {
+            if (settings_from_manifest(&s, argv[++i], err, sizeof(err)))
+                return die(err);
+        } else if (!strcmp(argv[i], "--set") && i + 3 < argc) {
+            if (settings_from_variable(&s, argv[i + 1], argv[i + 2], argv[i + 3], err, sizeof(err)))
+                return die(err);
+            i += 3;
+        } else {
+            fprintf(stderr, "mkheader: unknown argument %s\n", argv[i]);
+            return 2;
+        }
+    }
+
     size_t size;
-    char *why, *end;
+    char *why;
     void *blob = read_file(argv[1], &size, &why);
     if (!blob) {
-        fprintf(stderr, "embedboot: error: %s: %s\n", argv[1], why);
-        return 1;
+        snprintf(err, sizeof(err), "%s: %s", argv[1], why);
+        return die(err);
     }
-    unsigned long pages = strtoul(argv[2], &end, 0);
-    if (*end || pages == 0 || pages > 0xffffffffu) {
-        fprintf(stderr, "embedboot: error: bad kernel stack size '%s'\n", argv[2]);
-        return 1;
+    struct elf_result r;
+    if (elf_load_plan(blob, size, &plan, &r)) {
+        elf_error_message(&r, err, sizeof(err));
+        return die(err);
     }
-    struct image_header h = {
-        .magic = IMAGE_HEADER_MAGIC,
-        .version = IMAGE_HEADER_VERSION,
-        .size = sizeof(h),
-        .kernel_size = size,
-        .kernel_crc32 = crc32_update(0, blob, size),
-        .kernel_stack_pages = (uint32_t)pages,
-    };
-    FILE *out = fopen(argv[3], "wb");
-    if (!out || fwrite(&h, sizeof(h), 1, out) != 1 || fclose(out) != 0) {
-        fprintf(stderr, "embedboot: error: cannot write %s\n", argv[3]);
-        return 1;
+
+    /* At build time the machine is unknown: assume the smallest mapping
+     * (4 GiB of physical memory, one page of boot info); stage 4 checks
+     * again with what it finds. */
+    struct config_sizes sizes = { 4ull << 30, PAGE_SIZE };
+    enum config_key key;
+    char text[300];
+    if (config_check(&s.h, &plan, &sizes, &key, text, sizeof(text))) {
+        const char *where = s.source[key][0] ? s.source[key] : config_key_name(key);
+        snprintf(err, sizeof(err), "%s: %s", where, text);
+        return die(err);
+    }
+
+    s.h.magic = IMAGE_HEADER_MAGIC;
+    s.h.version = IMAGE_HEADER_VERSION;
+    s.h.size = sizeof(s.h);
+    s.h.kernel_size = size;
+    s.h.kernel_crc32 = crc32_update(0, blob, size);
+    FILE *out = fopen(argv[2], "wb");
+    if (!out || fwrite(&s.h, sizeof(s.h), 1, out) != 1 || fclose(out) != 0) {
+        snprintf(err, sizeof(err), "cannot write %s", argv[2]);
+        return die(err);
     }
     free(blob);
     return 0;

@@ -112,7 +112,15 @@ struct embedboot_boot_info {
     uint64_t boot_info_size;           /* 128: bytes mapped there (struct + regions) */
     struct embedboot_framebuffer framebuffer;   /* 136 */
     struct embedboot_tls_template tls;          /* 184 */
-};                                     /* 216 bytes */
+    uint32_t features;                 /* 216: EMBEDBOOT_FEATURE_* applied */
+    uint32_t kernel_stack_pages;       /* 220: the stack size applied, in 4 KiB pages */
+};                                     /* 224 bytes */
+
+/* features: the Rust crate's cargo features, as applied */
+#define EMBEDBOOT_FEATURE_MAP_PHYSICAL_MEMORY   (1u << 0)
+#define EMBEDBOOT_FEATURE_RECURSIVE_PAGE_TABLE  (1u << 1)
+#define EMBEDBOOT_FEATURE_SSE                   (1u << 2)
+#define EMBEDBOOT_FEATURE_VGA_320X200           (1u << 3)
 
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #include <stddef.h>
@@ -136,7 +144,9 @@ EMBEDBOOT_AT(boot_info_address, 120);
 EMBEDBOOT_AT(boot_info_size, 128);
 EMBEDBOOT_AT(framebuffer, 136);
 EMBEDBOOT_AT(tls, 184);
-_Static_assert(sizeof(struct embedboot_boot_info) == 216, "boot info size");
+EMBEDBOOT_AT(features, 216);
+EMBEDBOOT_AT(kernel_stack_pages, 220);
+_Static_assert(sizeof(struct embedboot_boot_info) == 224, "boot info size");
 _Static_assert(sizeof(struct embedboot_memory_region) == 24, "region size");
 _Static_assert(sizeof(struct embedboot_framebuffer) == 48, "framebuffer size");
 #undef EMBEDBOOT_AT

@@ -4,4 +4,4 @@ STAGE4_CFLAGS := -m64 -std=gnu11 -Os -g -Wall -Wextra -Werror \
     -ffreestanding -nostdlib -fno-builtin-printf -mno-red-zone -mgeneral-regs-only \
     -fno-pic -fno-pie -mcmodel=small -fno-stack-protector -fcf-protection=none \
     -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-ident \
-    -ffunction-sections -fdata-sections --param=min-pagesize=0
+    -ffunction-sections -fdata-sections --param=min-pagesize=0 -fno-delete-null-pointer-checks

@@ -1,0 +1,34 @@
+/* Checks of the configuration in the image header, shared by the host
+ * (embed/mkheader.c, with the sizes it can know) and stage 4 (with the real
+ * ones): addresses page-aligned and canonical, regions clear of each other,
+ * of the kernel's segments and of the first MiB the loader keeps. */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf_check.h"
+#include "image_header.h"
+
+enum config_key {
+    KEY_NONE,
+    KEY_STACK_ADDRESS,
+    KEY_STACK_SIZE,
+    KEY_PHYSICAL_MEMORY_OFFSET,
+    KEY_BOOT_INFO_ADDRESS,
+};
+
+/* The Rust crate's name for a key ("kernel-stack-address"). */
+const char *config_key_name(enum config_key key);
+
+struct config_sizes {
+    uint64_t physical_memory;   /* bytes mapped at the offset */
+    uint64_t boot_info;         /* bytes mapped at the boot-info address */
+};
+
+/* 0, or -1 with the key at fault and a message in why. */
+int config_check(const struct image_header *h, const struct load_plan *plan,
+                 const struct config_sizes *sizes, enum config_key *key, char *why, size_t n);
+
+#endif
