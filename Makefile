@@ -190,16 +190,17 @@ bench:
 	$(Q)bench/run.sh
 
 # Host unit tests of the shared C, under ASan and UBSan.
-UNIT_TESTS := elf memmap frames paging misc
+UNIT_TESTS := elf memmap frames paging misc config
 unit_srcs_elf    := c/elf_check.c c/fmt.c
 unit_srcs_memmap := c/memmap.c
 unit_srcs_frames := c/frames.c
 unit_srcs_paging := c/paging.c c/kernel_load.c c/elf_check.c c/fmt.c
 unit_srcs_misc   := c/crc32.c c/fmt.c c/vspace.c c/acpi.c
+unit_srcs_config := c/config.c c/elf_check.c c/fmt.c embed/manifest.c embed/toml.c embed/readfile.c
 
 unit-tests: $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
-$(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $(wildcard c/*.h) $(wildcard c/*.c)
+$(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $(wildcard c/*.[ch] embed/*.[ch])
 	@mkdir -p $(@D)
 	$(call say,HOSTCC,$@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -O1 $(HOST_SANITIZE) -o $@ $< $(unit_srcs_$*)

@@ -124,11 +124,20 @@ static uint64_t tables_for(uint64_t pages)
     return (pages + 511) / 512 + 1 + (pages + 512 * 512 - 1) / (512 * 512) + 1 + 1;
 }
 
-static void check_memory(uint64_t stack_pages, uint64_t info_pages, uint64_t phys_size)
+/* Page tables to map `span` bytes with pages of `level` (0 = 4 KiB,
+ * 1 = 2 MiB, 2 = 1 GiB), at most. */
+static uint64_t tables_for_span(uint64_t span, int level)
 {
-    /* Mapping physical memory with 4 KiB pages (an offset not 2 MiB-aligned)
-     * is the worst case: one table per 2 MiB. */
-    uint64_t phys_tables = phys_size ? tables_for(phys_size / PAGE_SIZE) : 0;
+    uint64_t tables = 0;
+    for (int l = level + 1; l <= 3; l++)
+        tables += (span >> (12 + 9 * l)) + 2;
+    return tables;
+}
+
+static void check_memory(uint64_t stack_pages, uint64_t info_pages, uint64_t phys_size,
+                         int phys_level)
+{
+    uint64_t phys_tables = phys_size ? tables_for_span(phys_size, phys_level) : 0;
     uint64_t tables = 1 + tables_for(plan.pages) + plan.count * 3 + tables_for(stack_pages) +
                       tables_for(info_pages) + 2 * tables_for(16) + phys_tables;
     uint64_t need = plan.pages + stack_pages + info_pages + tables;
@@ -216,8 +225,18 @@ static void check_config(const struct layout *l)
         panic("configuration: %s: %s", config_key_name(key), why);
 }
 
-/* The largest pages the offset's alignment and the CPU allow. */
-static void map_physical_memory(struct layout *l, struct vspace *vs, int has_1g)
+/* The largest pages the offset's alignment and the CPU allow: 2 = 1 GiB,
+ * 1 = 2 MiB, 0 = 4 KiB. A chosen offset is slot-aligned (512 GiB). */
+static int physical_map_level(int has_1g)
+{
+    const struct image_header *h = &_image_header;
+    uint64_t offset = (h->configured & CONFIG_PHYSICAL_MEMORY_OFFSET) ? h->physical_memory_offset : 0;
+    if (has_1g && offset % GiB == 0)
+        return 2;
+    return offset % (2 * MiB) == 0 ? 1 : 0;
+}
+
+static void map_physical_memory(struct layout *l, struct vspace *vs, int level)
 {
     const struct image_header *h = &_image_header;
     if (h->configured & CONFIG_PHYSICAL_MEMORY_OFFSET) {
@@ -228,13 +247,10 @@ static void map_physical_memory(struct layout *l, struct vspace *vs, int has_1g)
             panic("no free region of the address space for %llu GiB of physical memory",
                   (unsigned long long)(l->phys_size / GiB));
     }
-    enum pt_error err;
-    if (has_1g && l->phys_offset % GiB == 0)
-        err = pt_map_large(&env, l->pml4, l->phys_offset, 0, l->phys_size / GiB, 2, PT_WRITE);
-    else if (l->phys_offset % (2 * MiB) == 0)
-        err = pt_map_large(&env, l->pml4, l->phys_offset, 0, l->phys_size / (2 * MiB), 1, PT_WRITE);
-    else
-        err = pt_map_range(&env, l->pml4, l->phys_offset, 0, l->phys_size / PAGE_SIZE, PT_WRITE);
+    enum pt_error err = level
+        ? pt_map_large(&env, l->pml4, l->phys_offset, 0, l->phys_size >> (12 + 9 * level), level,
+                       PT_WRITE)
+        : pt_map_range(&env, l->pml4, l->phys_offset, 0, l->phys_size / PAGE_SIZE, PT_WRITE);
     if (err)
         panic("cannot map physical memory at 0x%llx: %s", (unsigned long long)l->phys_offset,
               pt_error_text(err));
@@ -407,8 +423,9 @@ void stage4_main(const struct bios_handoff *h)
     l.info_pages = (sizeof(struct embedboot_boot_info) +
                     l.max_regions * sizeof(struct embedboot_memory_region) + PAGE_SIZE - 1) / PAGE_SIZE;
     l.phys_size = (hdr->features & FEATURE_MAP_PHYSICAL_MEMORY) ? physical_span(&clean_map) : 0;
+    int phys_level = physical_map_level(h->cpu_flags & CPU_1G_PAGES);
     check_config(&l);
-    check_memory(hdr->kernel_stack_pages, l.info_pages, l.phys_size);
+    check_memory(hdr->kernel_stack_pages, l.info_pages, l.phys_size, phys_level);
 
     load_and_map_kernel(&l, blob);
     struct vspace vs;
@@ -418,7 +435,7 @@ void stage4_main(const struct bios_handoff *h)
     map_loader_pages(&l);
     map_boot_info(&l, &vs);
     if (hdr->features & FEATURE_MAP_PHYSICAL_MEMORY)
-        map_physical_memory(&l, &vs, h->cpu_flags & CPU_1G_PAGES);
+        map_physical_memory(&l, &vs, phys_level);
     if (hdr->features & FEATURE_RECURSIVE_PAGE_TABLE)
         map_recursive(&l, &vs);
     l.rsdp = acpi_find_rsdp((const volatile uint8_t *)0);

@@ -1,5 +1,6 @@
 #include "toml.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,7 +272,7 @@ static int parse_array(struct parser *ps, struct toml_entry *e)
     }
 }
 
-static int parse_integer(struct parser *ps, struct toml_entry *e)
+static int parse_integer(struct parser *ps, struct toml_entry *e, const char *key)
 {
     char digits[80];
     size_t k = 0;
@@ -294,9 +295,13 @@ static int parse_integer(struct parser *ps, struct toml_entry *e)
         base = num[1] == 'x' ? 16 : num[1] == 'o' ? 8 : 2;
         num += 2;
     }
+    errno = 0;
     unsigned long long v = strtoull(num, &stop, base);
-    if (!*num || *stop || v > (unsigned long long)INT64_MAX)
+    if (!*num || *stop || errno)
         return fail(ps, "'%s' is not an integer TOML understands", digits);
+    if (v > (unsigned long long)INT64_MAX)      /* typically an unquoted high address */
+        return fail(ps, "%s: %s does not fit a TOML integer; addresses are quoted strings, "
+                    "write \"%s\"", key, digits, digits);
     e->type = TOML_INTEGER;
     e->integer = negative ? -(int64_t)v : (int64_t)v;
     return 0;
@@ -323,8 +328,9 @@ static int parse_value(struct parser *ps, const char *key)
         e.boolean = *ps->p == 't';
         ps->p += e.boolean ? 4 : 5;
         err = 0;
-    } else if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == 'i' || c == 'n') {
-        err = parse_integer(ps, &e);
+    } else if ((c >= '0' && c <= '9') || c == '+' || c == '-' || word_is(ps, "inf") ||
+               word_is(ps, "nan")) {
+        err = parse_integer(ps, &e, key);
     } else {
         err = fail(ps, "unsupported value for '%s'", key);
     }

@@ -34,6 +34,7 @@ done
 
 . tests/build.sh
 . tests/boot.sh
+. tests/config.sh
 
 printf '\n'
 [ $FAILED -eq 0 ] || printf 'failed: %s\n' "${FAILED_NAMES[*]}"

@@ -56,6 +56,12 @@ int main(int argc, char **argv)
     }
     else if (!strcmp(c, "below_1mib")) load(1)->p_vaddr = 0x9000;
     else if (!strcmp(c, "entry_not_exec")) eh->e_entry = load(1)->p_vaddr;
+    else if (!strcmp(c, "two_tls")) {           /* PT_GNU_STACK becomes a second PT_TLS */
+        struct elf64_phdr *ph = (void *)(img + eh->e_phoff);
+        for (int i = 0; i < eh->e_phnum; i++)
+            if (ph[i].p_type == 0x6474e551)
+                ph[i].p_type = PT_TLS;
+    }
     else {
         fprintf(stderr, "mkbad: unknown case %s\n", c);
         return 2;

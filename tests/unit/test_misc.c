@@ -4,6 +4,7 @@
 
 #include "../../c/crc32.h"
 #include "../../c/fmt.h"
+#include "../../c/acpi.h"
 #include "../../c/vspace.h"
 #include "unit.h"
 
@@ -82,6 +83,60 @@ TEST(vspace_avoids_kernel_and_slot_0)
     CHECK_EQ(got, 510);                       /* 512 minus slot 0 and slot 255 */
 }
 
+TEST(vspace_takes_consecutive_slots_in_one_half)
+{
+    static struct load_plan plan;
+    struct vspace v;
+    plan.count = 1;
+    plan.seg[0] = (struct load_segment){ .vaddr = 0x8000000000ull * 3, .memsz = 0x1000 };  /* slot 3 */
+    vspace_init(&v, &plan);
+    CHECK_EQ(vspace_take_slots(&v, 2), 0x8000000000ull * 1);          /* slots 1-2 */
+    CHECK_EQ(vspace_take_slots(&v, 3), 0x8000000000ull * 4);          /* skips slot 3 */
+    vspace_mark_range(&v, 0x8000000000ull * 7, 0x8000000000ull * 200); /* 7..206 */
+    CHECK_EQ(vspace_take_slots(&v, 60), 0xffff800000000000ull);        /* 207..255 too few */
+}
+
+static uint8_t *low;
+
+static void put_rsdp(uint64_t at, int revision, int break_sum)
+{
+    uint8_t *p = low + at;
+    memset(p, 0, 36);
+    memcpy(p, "RSD PTR ", 8);
+    p[15] = (uint8_t)revision;
+    p[20] = 36;
+    uint8_t sum = 0;
+    for (int i = 0; i < 20; i++)
+        sum = (uint8_t)(sum + p[i]);
+    p[8] = (uint8_t)(0 - sum);
+    sum = 0;
+    for (int i = 0; i < 36; i++)
+        sum = (uint8_t)(sum + p[i]);
+    p[32] = (uint8_t)(0 - sum);
+    if (break_sum)
+        p[break_sum] ^= 1;
+}
+
+TEST(rsdp_found_where_bios_puts_it)
+{
+    low = calloc(1, 0x100000);
+    CHECK_EQ(acpi_find_rsdp(low), 0);
+    put_rsdp(0xf5a40, 0, 0);                       /* ACPI 1.0, BIOS area (QEMU pc) */
+    CHECK_EQ(acpi_find_rsdp(low), 0xf5a40);
+    low[0x40e] = 0xc0;                             /* EBDA at 0x9fc00 */
+    low[0x40f] = 0x9f;
+    put_rsdp(0x9fc10, 2, 0);                       /* ACPI 2.0 in the EBDA wins */
+    CHECK_EQ(acpi_find_rsdp(low), 0x9fc10);
+    put_rsdp(0x9fc10, 2, 25);                      /* extended checksum broken */
+    CHECK_EQ(acpi_find_rsdp(low), 0xf5a40);
+    put_rsdp(0xf5a40, 0, 3);                       /* signature broken */
+    CHECK_EQ(acpi_find_rsdp(low), 0);
+    put_rsdp(0xe0008, 0, 0);                       /* not on a 16-byte boundary */
+    CHECK_EQ(acpi_find_rsdp(low), 0);
+    free(low);
+}
+
 UNIT_MAIN(misc, T(crc32_known_values), T(crc32_pieces_and_alignment_agree),
           T(crc32_detects_single_bit_flips), T(fmt_conversions), T(fmt_truncates_safely),
-          T(vspace_avoids_kernel_and_slot_0))
+          T(vspace_avoids_kernel_and_slot_0), T(vspace_takes_consecutive_slots_in_one_half),
+          T(rsdp_found_where_bios_puts_it))

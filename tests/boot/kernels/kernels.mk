@@ -9,8 +9,6 @@ STACK_PAGES ?= 512
 TK_DEPS     := $(TK_SRC)/entry.asm $(TK_SRC)/check.ld $(TK_SRC)/trap.c $(TK_SRC)/trap.h $(KERNEL_LIB_SRCS) \
                include/embedboot.h example-kernel/kio.h
 
-test-kernels: $(TK)/check-high.elf $(TK)/check-low.elf $(TK)/payload-$(PAYLOAD_MIB).elf \
-              $(TK)/bigbss.elf $(TK)/notext.elf $(TK)/exit.elf
 
 $(TK)/entry.o: $(TK_SRC)/entry.asm
 	@mkdir -p $(@D)
@@ -26,6 +24,27 @@ $(TK)/check-high.elf: $(TK_SRC)/check.c $(TK)/entry.o $(TK_DEPS)
 $(TK)/check-low.elf: $(TK_SRC)/check.c $(TK)/entry.o $(TK_DEPS)
 	$(call say,KERNEL,$@)
 	$(Q)$(call tk_link,0x100000,-DSTACK_PAGES=$(STACK_PAGES) $<)
+
+# The features kernel, one ELF per configuration it expects (see features.c
+# and tests/boot/manifests/).
+F_MAP := EMBEDBOOT_FEATURE_MAP_PHYSICAL_MEMORY
+F_REC := EMBEDBOOT_FEATURE_RECURSIVE_PAGE_TABLE
+F_SSE := EMBEDBOOT_FEATURE_SSE
+F_VGA := EMBEDBOOT_FEATURE_VGA_320X200
+feat_default := -DEXPECT_FEATURES=0 -DEXPECT_STACK_PAGES=512 -DEXPECT_STACK_ADDRESS=0 \
+                -DEXPECT_BOOT_INFO=0 -DEXPECT_PHYS_OFFSET=0
+feat_config  := '-DEXPECT_FEATURES=($(F_MAP)|$(F_SSE))' -DEXPECT_STACK_PAGES=128 \
+                -DEXPECT_STACK_ADDRESS=0xffffff8000000000ull -DEXPECT_BOOT_INFO=0xffffffff40000000ull \
+                -DEXPECT_PHYS_OFFSET=0xffff800000000000ull
+feat_mixed   := '-DEXPECT_FEATURES=($(F_REC)|$(F_VGA))' -DEXPECT_STACK_PAGES=16 \
+                -DEXPECT_STACK_ADDRESS=0 -DEXPECT_BOOT_INFO=0 -DEXPECT_PHYS_OFFSET=0
+feat_physmap := -DEXPECT_FEATURES=$(F_MAP) -DEXPECT_STACK_PAGES=512 -DEXPECT_STACK_ADDRESS=0 \
+                -DEXPECT_BOOT_INFO=0 -DEXPECT_PHYS_OFFSET=0
+FEATURE_KERNELS := $(foreach v,default config mixed physmap,$(TK)/features-$(v).elf)
+
+$(TK)/features-%.elf: $(TK_SRC)/features.c $(TK)/entry.o $(TK_DEPS)
+	$(call say,KERNEL,$@)
+	$(Q)$(call tk_link,0xffffffff80000000,$(feat_$*) $<)
 
 $(TK)/exit.elf: $(TK_SRC)/exit.c $(TK)/entry.o $(TK_DEPS)
 	$(call say,KERNEL,$@)
@@ -63,3 +82,6 @@ $(BUILD)/tests/patchimg: tests/bad/patchimg.c c/crc32.c c/crc32.h c/image_header
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< c/crc32.c
 
 test-tools: $(BUILD)/tests/mkbad $(BUILD)/tests/patchimg
+
+test-kernels: $(TK)/check-high.elf $(TK)/check-low.elf $(TK)/payload-$(PAYLOAD_MIB).elf \
+              $(TK)/bigbss.elf $(TK)/notext.elf $(TK)/exit.elf $(FEATURE_KERNELS)
