@@ -43,6 +43,19 @@ void _start(const struct embedboot_boot_info *info)
     kprintf("stack   0x%016llx-0x%016llx (%llu KiB)\n",
             (unsigned long long)info->stack_bottom, (unsigned long long)info->stack_top,
             (unsigned long long)(info->stack_top - info->stack_bottom) / 1024);
+    if (info->flags & EMBEDBOOT_HAS_PHYSICAL_MEMORY_MAP)
+        kprintf("physical memory mapped at 0x%llx\n",
+                (unsigned long long)info->physical_memory_offset);
+    if (info->flags & EMBEDBOOT_HAS_RECURSIVE_INDEX)
+        kprintf("recursive page table entry %llu\n", (unsigned long long)info->recursive_index);
+    if (info->flags & EMBEDBOOT_HAS_RSDP)
+        kprintf("ACPI RSDP at physical 0x%llx\n", (unsigned long long)info->rsdp_address);
+    kprintf("framebuffer 0x%llx, %ux%u, %u bpp%s\n",
+            (unsigned long long)info->framebuffer.physical_address, info->framebuffer.width,
+            info->framebuffer.height, info->framebuffer.bits_per_pixel,
+            info->framebuffer.pixel_format == EMBEDBOOT_PIXELS_TEXT ? " (text)" : "");
+    kprintf("features 0x%x%s\n", info->features,
+            (info->flags & EMBEDBOOT_SSE_ENABLED) ? ", SSE on" : "");
 
     const struct embedboot_memory_region *r = (const void *)info->memory_regions;
     uint64_t usable = 0;

@@ -92,3 +92,18 @@ expect_refusal cfg-overlap "BOOT_INFO_ADDRESS=0x10000002000" \
     KERNEL=$GOOD KERNEL_STACK_ADDRESS=0x10000000000 BOOT_INFO_ADDRESS=0x10000002000
 build/tests/mkbad two_tls $TK/features-default.elf "$T/bad/two_tls.elf"
 expect_refusal refuse-two-tls "$T/bad/two_tls.elf" "more than one PT_TLS segment" KERNEL="$T/bad/two_tls.elf"
+
+# Caught only at boot, with the machine's real sizes: QEMU's memory map
+# reaches 1 TiB, so a physical map there runs into a stack placed 512 GiB
+# above the offset, which the build (assuming 4 GiB) let through.
+build_image cfg-boot-overlap $TK/check-high.elf FEATURES=map_physical_memory \
+    PHYSICAL_MEMORY_OFFSET=0xffff800000000000 KERNEL_STACK_ADDRESS=0xffff808000000000 &&
+    expect_halt cfg-boot-overlap "$T/cfg-boot-overlap/image.bin" \
+        "configuration: physical-memory-offset: region 0xffff800000000000-0xffff810000000000 overlaps the kernel stack" ||
+    fail cfg-boot-overlap "build: $(tail -n 2 "$LOGS/cfg-boot-overlap.build")"
+
+# The example kernel with every feature on.
+build_image example-features build/example-kernel/kernel.elf \
+    FEATURES="map_physical_memory recursive_page_table sse vga_320x200" &&
+    expect_boot example-features "$T/example-features/image.bin" "example kernel: done" ||
+    fail example-features "build: $(tail -n 2 "$LOGS/example-features.build")"
