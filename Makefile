@@ -41,7 +41,7 @@ include targets/host.mk
 include targets/kernel.mk
 
 .DELETE_ON_ERROR:
-.PHONY: all run test bench unit-tests example-kernel test-kernels clean FORCE
+.PHONY: all run test bench gdb gdb-kernel usb unit-tests example-kernel test-kernels clean FORCE
 
 all: example-kernel
 
@@ -180,6 +180,17 @@ run:
 	$(Q)$(MAKE) --no-print-directory $(EXAMPLE_ELF)
 	$(Q)$(MAKE) --no-print-directory KERNEL=$(or $(KERNEL),$(EXAMPLE_ELF)) image.bin
 	$(Q)scripts/run-qemu.sh image.bin
+
+# Debugging: QEMU halted with a gdb stub, gdb attached (README: Debugging).
+gdb: $(IMAGE)
+	$(Q)scripts/gdb.sh boot $(IMAGE) $(KDIR)/bootloader.elf
+
+gdb-kernel: $(IMAGE)
+	$(Q)scripts/gdb.sh kernel $(IMAGE) $(KDIR)/bootloader.elf $(KERNEL)
+
+# Write the image to a USB stick, after the checks in scripts/usb.sh.
+usb: $(IMAGE)
+	$(Q)DEV_IS_FILE=$(DEV_IS_FILE) YES=$(YES) scripts/usb.sh $(IMAGE) "$(DEV)"
 
 test:
 	$(Q)scripts/deps.sh

@@ -3,6 +3,7 @@
 
 PASSED=0
 FAILED=0
+SKIPPED=0
 FAILED_NAMES=()
 T=build/t                       # per-test kernel dirs and images
 LOGS=build/test-logs
@@ -16,6 +17,11 @@ fail() {
     FAILED=$((FAILED + 1))
     FAILED_NAMES+=("$1")
     printf 'FAIL %s: %s\n' "$1" "$2"
+}
+
+skip() {
+    SKIPPED=$((SKIPPED + 1))
+    printf 'SKIP %s: %s\n' "$1" "$2"
 }
 
 section() {

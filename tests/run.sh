@@ -35,8 +35,13 @@ done
 . tests/build.sh
 . tests/boot.sh
 . tests/config.sh
+. tests/debug.sh
 
 printf '\n'
 [ $FAILED -eq 0 ] || printf 'failed: %s\n' "${FAILED_NAMES[*]}"
-printf '%d passed, %d failed\n' "$PASSED" "$FAILED"
+if [ $SKIPPED -gt 0 ]; then
+    printf '%d passed, %d failed, %d skipped\n' "$PASSED" "$FAILED" "$SKIPPED"
+else
+    printf '%d passed, %d failed\n' "$PASSED" "$FAILED"
+fi
 [ $FAILED -eq 0 ]
