@@ -2,8 +2,18 @@
 #
 # QEMU's x86-64 gdb stub always describes the CPU as x86-64, and gdb then
 # refuses `set architecture i8086` (and i386), so `x/i` decodes real-mode and
-# protected-mode code as 64-bit code. These commands avoid that:
+# protected-mode code as 64-bit code. In real mode these scripts reconnect
+# with a target description derived from the stub's own: architecture i8086,
+# the same registers in the same packet layout, except that esp, ebp and eip
+# (which gdb's i386 code insists are 32-bit) are each followed by a 32-bit
+# *_hi register standing for the upper half QEMU sends. QEMU stays halted
+# across the reconnect. `make gdb` starts with the 16-bit description, so
+# `x/i $pc` decodes real-mode code (IP; CS is 0 in embedboot's stages); the
+# stop hook says when the CPU has left real mode and `eb-native` switches to
+# the 64-bit view (reconnecting from a stop hook itself confuses gdb). For
+# 32-bit protected mode, and any mode, there is also:
 #
+#   eb-real, eb-native  reconnect with the 16-bit / the stub's description
 #   eb-x [N] [ADDR]  disassemble N instructions at ADDR (default CS:IP) in
 #                    the CPU's current mode, through objdump (-m i8086 /
 #                    i386 / x86-64), reading memory from the target
@@ -17,13 +27,21 @@
 # instructions decoded for that mode are shown.
 
 import os
+import re
 import subprocess
 import tempfile
 
 import gdb
 
+TDESC_16 = os.path.abspath("build/gdb-i8086.xml")
+state = {"tdesc16": False, "switching": False}
+
 
 def reg(name):
+    """A register by its x86-64 name, under either description."""
+    if state["tdesc16"] and name in ("rip", "rsp", "rbp"):
+        low = int(gdb.parse_and_eval("$e" + name[1:])) & 0xFFFFFFFF
+        return low | (int(gdb.parse_and_eval("$e%s_hi" % name[1:])) & 0xFFFFFFFF) << 32
     return int(gdb.parse_and_eval("$" + name)) & 0xFFFFFFFFFFFFFFFF
 
 
@@ -160,16 +178,95 @@ class PageTables(gdb.Command):
             print("  %#018x-%#018x -> %#x %s" % (v, v + size, p, flags))
 
 
+def remote():
+    """The stub's address (scripts/gdb.sh exports it)."""
+    return os.environ.get("EMBEDBOOT_GDB_REMOTE")
+
+
+def make_tdesc16(xml):
+    """The 16-bit description from the stub's own (XML text)."""
+    xml = re.sub(r"<architecture>[^<]*</architecture>", "<architecture>i8086</architecture>", xml)
+    xml = re.sub(r' regnum="[0-9]+"', "", xml)
+    for wide, narrow in (("rax", "eax"), ("rbx", "ebx"), ("rcx", "ecx"), ("rdx", "edx"),
+                         ("rsi", "esi"), ("rdi", "edi")):
+        xml = xml.replace('name="%s"' % wide, 'name="%s"' % narrow)
+
+    def split(m):
+        narrow = {"rbp": "ebp", "rsp": "esp", "rip": "eip"}[m.group(1)]
+        return ('<reg name="%s" bitsize="32"/>\n    <reg name="%s_hi" bitsize="32" type="int32"/>'
+                % (narrow, narrow))
+
+    xml = re.sub(r'<reg name="(rbp|rsp|rip)"[^/]*/>', split, xml)
+    os.makedirs(os.path.dirname(TDESC_16), exist_ok=True)
+    with open(TDESC_16, "w") as f:
+        f.write(xml)
+
+
+class Tdesc16(gdb.Command):
+    """eb-tdesc16 FILE: derive the 16-bit description from the stub's (FILE,
+    saved with `maint print xml-tdesc`) and use it for the next connection."""
+
+    def __init__(self):
+        super().__init__("eb-tdesc16", gdb.COMMAND_STATUS)
+
+    def invoke(self, arg, from_tty):
+        with open(arg) as f:
+            make_tdesc16(f.read())
+        gdb.execute("set tdesc filename " + TDESC_16)
+        state["tdesc16"] = True
+
+
+def reconnect(sixteen):
+    target = remote()
+    if not target or state["tdesc16"] == sixteen:
+        return
+    if sixteen and not os.path.exists(TDESC_16):
+        make_tdesc16(gdb.execute("maint print xml-tdesc", to_string=True))
+    state["switching"] = True
+    try:
+        gdb.execute("disconnect", to_string=True)
+        gdb.execute(("set tdesc filename " + TDESC_16) if sixteen else "unset tdesc filename")
+        gdb.execute("target remote " + target, to_string=True)
+        state["tdesc16"] = sixteen
+    finally:
+        state["switching"] = False
+
+
+class Real(gdb.Command):
+    """eb-real: reconnect with the 16-bit description (x/i decodes real mode)."""
+
+    def __init__(self):
+        super().__init__("eb-real", gdb.COMMAND_STATUS)
+
+    def invoke(self, arg, from_tty):
+        reconnect(True)
+
+
+class Native(gdb.Command):
+    """eb-native: reconnect with the stub's own x86-64 description."""
+
+    def __init__(self):
+        super().__init__("eb-native", gdb.COMMAND_STATUS)
+
+    def invoke(self, arg, from_tty):
+        reconnect(False)
+
+
 def on_stop(event):
+    if state["switching"]:
+        return
     try:
         m = mode()
         print("[embedboot] %s mode" % m)
-        if m != "long":
+        if m == "protected":
             print(disassemble(current_address(), 3, MACHINE[m]))
+        if state["tdesc16"] and m != "real":
+            print("[embedboot] the CPU left real mode: `eb-native` for 64-bit registers and "
+                  "disassembly (`eb-x` decodes any mode)")
     except gdb.error:
         pass
 
 
-for command in (X, Mode, Stages, E820, PageTables):
+for command in (X, Mode, Stages, E820, PageTables, Real, Native, Tdesc16):
     command()
 gdb.events.stop.connect(on_stop)

@@ -28,8 +28,16 @@ qemu=$!
 trap 'kill $qemu 2>/dev/null; wait $qemu 2>/dev/null' EXIT
 echo "embedboot: QEMU halted, gdb stub on 127.0.0.1:$port, COM1 in $serial" >&2
 
-args=(-nx -q -x debug/embedboot.gdb -ex "symbol-file $loader"
-      -ex "target remote 127.0.0.1:$port")
+export EMBEDBOOT_GDB_REMOTE=127.0.0.1:$port    # for eb-real / eb-native
+args=(-nx -q -x debug/embedboot.gdb -ex "symbol-file $loader")
+if [ "$what" = boot ]; then
+    # Save the stub's own target description (QEMU stays halted when gdb
+    # disconnects) and start with the 16-bit one derived from it.
+    gdb -nx -q --batch -ex "target remote 127.0.0.1:$port" \
+        -ex "pipe maint print xml-tdesc | cat > build/gdb-qemu.xml" -ex disconnect > /dev/null 2>&1
+    args+=(-ex "eb-tdesc16 build/gdb-qemu.xml")
+fi
+args+=(-ex "target remote 127.0.0.1:$port")
 if [ "$what" = kernel ]; then
     entry=$(readelf -h "$kernel" | awk '/Entry point/ { print $4 }')
     # A hardware breakpoint: the kernel's address is not mapped until

@@ -10,21 +10,22 @@ loader=$ex/bootloader.elf
 # 1. Stopped at 0x7c00: CS:IP is 0000:7c00 and the first instruction
 #    decodes as stage 1's `jmp short after_bpb`.
 after_bpb=$(nm "$loader" | awk '$3 == "after_bpb" { print $1 }' | sed 's/^0*//')
-printf 'p/x $cs\np/x $rip\neb-x 1\nkill\n' > "$LOGS/gdb-boot.cmd"
+printf 'p/x $cs\np/x $pc\nx/1i $pc\nx/2i 0x7c5f\nkill\n' > "$LOGS/gdb-boot.cmd"
 GDB_BATCH="$LOGS/gdb-boot.cmd" SERIAL_LOG="$LOGS/gdb-boot.serial" timeout 60 \
     make -s --no-print-directory gdb KDIR=$ex IMAGE=$ex/image.bin KERNEL=build/example-kernel/kernel.elf \
     > "$LOGS/gdb-boot.out" 2>&1
 out=$LOGS/gdb-boot.out
 if grep -q "Breakpoint 1, _start () at asm/stage1.asm" "$out" && grep -q '^\$1 = 0x0$' "$out" &&
    grep -q '^\$2 = 0x7c00$' "$out" &&
-   grep -qE "^ +7c00:[[:space:]]+eb 58[[:space:]]+jmp[[:space:]]+0x$after_bpb\$" "$out"; then
-    pass "make gdb: stops at 0000:7c00 with stage 1's first instruction"
+   grep -qE "^=> 0x7c00 <_start>:[[:space:]]+jmp[[:space:]]+0x$after_bpb <after_bpb>\$" "$out" &&
+   grep -qE "0x7c60 <normalised\+1>:[[:space:]]+xor[[:space:]]+%ax,%ax\$" "$out"; then
+    pass "make gdb: stops at 0000:7c00, x/i decodes stage 1 as 16-bit code"
 else
-    fail "make gdb: stops at 0000:7c00 with stage 1's first instruction" "$(tail -n 8 "$out" | tr '\n' ' ')"
+    fail "make gdb: stops at 0000:7c00, x/i decodes stage 1 as 16-bit code" "$(tail -n 8 "$out" | tr '\n' ' ')"
 fi
 
 # 2. Each stage's breakpoint, the mode switches, stage 4 with C symbols.
-printf 'eb-stages\ncontinue\ncontinue\ncontinue\ncontinue\neb-e820\ncontinue\neb-pagetables $rdi\nkill\n' \
+printf 'eb-stages\ncontinue\ncontinue\neb-native\ncontinue\ncontinue\neb-e820\ncontinue\neb-pagetables $rdi\nkill\n' \
     > "$LOGS/gdb-stages.cmd"
 GDB_BATCH="$LOGS/gdb-stages.cmd" SERIAL_LOG="$LOGS/gdb-stages.serial" timeout 90 \
     scripts/gdb.sh boot $ex/image.bin "$loader" > "$LOGS/gdb-stages.out" 2>&1
