@@ -18,6 +18,7 @@ KERNEL_STACK_SIZE      ?=
 PHYSICAL_MEMORY_OFFSET ?=
 BOOT_INFO_ADDRESS      ?=
 FEATURES               ?=
+FRAMEBUFFER            ?=
 
 BUILD   := build
 CC      := gcc
@@ -48,7 +49,7 @@ all: example-kernel
 # ---------------------------------------------------------------------------
 # Stages 1-4: built once, independent of the kernel.
 
-ASM_SRCS := stage1 stage2 cpu memory load stage3 gdt handoff
+ASM_SRCS := stage1 stage2 cpu memory load video stage3 gdt handoff
 C_SRCS   := stage4 console serial textcon string fmt crc32 elf_check memmap frames \
             paging kernel_load vspace config acpi
 STAGE_OBJS := $(ASM_SRCS:%=$(BUILD)/stages/%.o) $(C_SRCS:%=$(BUILD)/stages/%.o)
@@ -132,7 +133,8 @@ MKHEADER_ARGS := $(if $(KERNEL_MANIFEST),--manifest '$(KERNEL_MANIFEST)') \
     $(call set_arg,kernel-stack-size,KERNEL_STACK_SIZE) \
     $(call set_arg,physical-memory-offset,PHYSICAL_MEMORY_OFFSET) \
     $(call set_arg,boot-info-address,BOOT_INFO_ADDRESS) \
-    $(call set_arg,features,FEATURES)
+    $(call set_arg,features,FEATURES) \
+    $(call set_arg,framebuffer,FRAMEBUFFER)
 
 $(HDR): $(BLOB) $(BUILD)/host/mkheader $(KDIR)/settings $(wildcard $(KERNEL_MANIFEST))
 	$(call say,HEADER,$@)
@@ -169,11 +171,20 @@ EXAMPLE_ELF := $(BUILD)/example-kernel/kernel.elf
 
 example-kernel: $(EXAMPLE_ELF)
 
-$(EXAMPLE_ELF): example-kernel/kernel.c example-kernel/kernel.ld $(KERNEL_LIB_SRCS) \
+# The 8x16 font the example kernel carries, from Debian's console-setup.
+FONT_PSF := /usr/share/consolefonts/Lat15-VGA16.psf.gz
+
+$(BUILD)/example-kernel/font8x16.c: example-kernel/mkfont.c $(FONT_PSF) | $(BUILD)/example-kernel
+	$(call say,FONT,$@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $(BUILD)/example-kernel/mkfont example-kernel/mkfont.c
+	$(Q)zcat $(FONT_PSF) | $(BUILD)/example-kernel/mkfont > $@
+
+$(EXAMPLE_ELF): example-kernel/kernel.c example-kernel/draw.c example-kernel/kernel.ld \
+                $(BUILD)/example-kernel/font8x16.c $(KERNEL_LIB_SRCS) \
                 $(wildcard example-kernel/*.h) include/embedboot.h | $(BUILD)/example-kernel
 	$(call say,KERNEL,$@)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -T example-kernel/kernel.ld -o $@ example-kernel/kernel.c \
-	    $(KERNEL_LIB_SRCS) $(KERNEL_LDFLAGS)
+	    example-kernel/draw.c $(BUILD)/example-kernel/font8x16.c $(KERNEL_LIB_SRCS) $(KERNEL_LDFLAGS)
 
 run:
 	$(Q)scripts/deps.sh

@@ -45,6 +45,14 @@ check_cpu:
     jz .no_1g
     or al, CPU_1G_PAGES
 .no_1g:
+    push ax
+    mov eax, 1
+    cpuid
+    pop ax
+    test edx, 1 << 16           ; PAT (for a write-combining framebuffer)
+    jz .no_pat
+    or al, CPU_PAT
+.no_pat:
     mov [bios_handoff + HANDOFF_CPU_FLAGS], al
     mov si, msg_cpu
     call print

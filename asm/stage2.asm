@@ -7,7 +7,7 @@ BITS 16
 %include "handoff.inc"
 
 extern boot_drive, print, putc, halt, crlf
-extern check_cpu, read_memory_map, load_kernel, gdt_descriptor, stage3_start, _image_header
+extern check_cpu, read_memory_map, load_kernel, set_video, gdt_descriptor, stage3_start
 global stage2_start, print_hex, halt_newline, bios_handoff
 
 %define COM1 0x3f8
@@ -26,10 +26,6 @@ stage2_start:
     jne .uart
 
     mov ax, 0x0003              ; 80x25 colour text; clears the screen
-    test byte [_image_header + 24], FEATURE_VGA_320X200
-    jz .mode
-    mov al, 0x13                ; vga_320x200: 320x200, 256 colours
-.mode:
     int 0x10
 
     mov si, msg_stage1          ; stage 1 had no room for its own line
@@ -50,6 +46,7 @@ stage2_start:
 
     call read_memory_map
     call load_kernel
+    call set_video              ; last: BIOS text output ends here
 
     mov si, msg_pmode
     call print
@@ -100,4 +97,4 @@ msg_pmode:  db "embedboot: stage 2: entering protected mode", 13, 10, 0
 
 section .lowbss nobits alloc write
 bios_handoff:
-    resb HANDOFF_E820 + E820_MAX * E820_ENTRY_SIZE
+    resb HANDOFF_SIZE

@@ -11,6 +11,7 @@ const char *config_key_name(enum config_key key)
     case KEY_STACK_SIZE:             return "kernel-stack-size";
     case KEY_PHYSICAL_MEMORY_OFFSET: return "physical-memory-offset";
     case KEY_BOOT_INFO_ADDRESS:      return "boot-info-address";
+    case KEY_FRAMEBUFFER:            return "framebuffer";
     default:                         return "configuration";
     }
 }
@@ -59,6 +60,9 @@ int config_check(const struct image_header *h, const struct load_plan *plan,
     struct region r[3];
     unsigned count = 0;
 
+    if ((h->framebuffer_width || h->framebuffer_height) && (h->features & FEATURE_VGA_320X200))
+        return bad(key, KEY_FRAMEBUFFER, why, n, "conflicts with the vga_320x200 feature: "
+                   "choose one video mode");
     if (h->kernel_stack_pages == 0)
         return bad(key, KEY_STACK_SIZE, why, n, "must be at least 1 page");
     if ((h->configured & CONFIG_PHYSICAL_MEMORY_OFFSET) &&

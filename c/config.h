@@ -17,6 +17,7 @@ enum config_key {
     KEY_STACK_SIZE,
     KEY_PHYSICAL_MEMORY_OFFSET,
     KEY_BOOT_INFO_ADDRESS,
+    KEY_FRAMEBUFFER,
 };
 
 /* The Rust crate's name for a key ("kernel-stack-address"). */

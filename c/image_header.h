@@ -35,9 +35,12 @@ struct image_header {
     uint64_t kernel_stack_address;  /* the guard page; the stack starts a page above */
     uint64_t physical_memory_offset;
     uint64_t boot_info_address;
+    uint32_t framebuffer_width;     /* offset 56: a VBE mode is wanted (read by stage 2) */
+    uint32_t framebuffer_height;    /* offset 60; both 0: VGA text */
 };
 
-_Static_assert(sizeof(struct image_header) == 56, "image header layout");
+_Static_assert(sizeof(struct image_header) == 64, "image header layout");
+_Static_assert(__builtin_offsetof(struct image_header, framebuffer_width) == 56, "asm/video.asm");
 _Static_assert(__builtin_offsetof(struct image_header, features) == 24, "asm/stage2.asm");
 
 #endif

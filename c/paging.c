@@ -40,6 +40,8 @@ static uint64_t leaf_bits(const struct pt_env *e, unsigned flags)
     uint64_t bits = PTE_P;
     if (flags & PT_WRITE)
         bits |= PTE_W;
+    if (flags & PT_WC)
+        bits |= PTE_PWT;
     if (!(flags & PT_EXEC) && e->nx)
         bits |= PTE_NX;
     return bits;

@@ -7,9 +7,11 @@
 
 #define PT_WRITE  1u     /* writable */
 #define PT_EXEC   2u     /* executable: without it the page gets NX (when enabled) */
+#define PT_WC     4u     /* write-combining: PAT entry 1 (PWT), see stage 4's PAT */
 
 #define PTE_P     (1ull << 0)
 #define PTE_W     (1ull << 1)
+#define PTE_PWT   (1ull << 3)
 #define PTE_PS    (1ull << 7)
 #define PTE_NX    (1ull << 63)
 #define PTE_ADDR  0x000ffffffffff000ull

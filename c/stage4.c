@@ -139,7 +139,7 @@ static void check_memory(uint64_t stack_pages, uint64_t info_pages, uint64_t phy
 {
     uint64_t phys_tables = phys_size ? tables_for_span(phys_size, phys_level) : 0;
     uint64_t tables = 1 + tables_for(plan.pages) + plan.count * 3 + tables_for(stack_pages) +
-                      tables_for(info_pages) + 2 * tables_for(16) + phys_tables;
+                      tables_for(info_pages) + tables_for(16) + tables_for(8192) + phys_tables;
     uint64_t need = plan.pages + stack_pages + info_pages + tables;
     uint64_t free = frames_free_pages(&pool);
 
@@ -193,13 +193,13 @@ static void fill_memory_map(struct memmap *out, const struct memmap *clean_map,
 
 /* Everything stage 4 decides, for the boot info. */
 struct layout {
+    struct embedboot_framebuffer fb;
     uint64_t pml4;
     uint64_t kernel_phys;
     uint64_t stack_bottom, stack_top;
     uint64_t info_virt, info_phys, info_pages, max_regions;
     uint64_t phys_offset, phys_size;
     uint64_t recursive_index;
-    uint64_t fb_phys, fb_end;
     uint64_t rsdp;
     int has_phys_map, has_recursive;
 };
@@ -278,6 +278,40 @@ static void enable_sse(void)
     __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | (1ull << 9) | (1ull << 10)));
 }
 
+static uint16_t u16_at(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+
+/* The framebuffer the real-mode stages set up, physically. */
+static struct embedboot_framebuffer describe_framebuffer(const struct bios_handoff *h)
+{
+    if (h->video == VIDEO_VGA13)
+        return (struct embedboot_framebuffer){
+            .physical_address = VGA_13H, .width = 320, .height = 200, .stride = 320,
+            .bits_per_pixel = 8, .pixel_format = EMBEDBOOT_PIXELS_INDEX };
+    if (h->video != VIDEO_VBE)
+        return (struct embedboot_framebuffer){
+            .physical_address = VGA_TEXT, .width = 80, .height = 25, .stride = 160,
+            .bits_per_pixel = 16, .pixel_format = EMBEDBOOT_PIXELS_TEXT };
+    /* VBE mode information: VBE 3.0 has separate fields for linear modes. */
+    const uint8_t *mi = h->vbe_mode_info;
+    int v3 = h->vbe_version >= 0x300;
+    const uint8_t *masks = mi + (v3 ? 54 : 31);   /* LinRedMaskSize / RedMaskSize */
+    return (struct embedboot_framebuffer){
+        .physical_address = mi[40] | mi[41] << 8 | mi[42] << 16 | (uint32_t)mi[43] << 24,
+        .width = u16_at(mi + 18), .height = u16_at(mi + 20),
+        .stride = u16_at(mi + (v3 ? 50 : 16)), .bits_per_pixel = mi[25],
+        .pixel_format = EMBEDBOOT_PIXELS_RGB,
+        .red_size = masks[0], .red_shift = masks[1], .green_size = masks[2],
+        .green_shift = masks[3], .blue_size = masks[4], .blue_shift = masks[5] };
+}
+
+/* PAT entry 1 (selected by PWT alone) becomes write-combining; the others
+ * keep their power-on values (0 WB, 2 UC-, 3 UC, 4 WB, 5 WT, 6 UC-, 7 UC). */
+static void program_pat(void)
+{
+    uint64_t pat = 0x0007040600070106ull;
+    __asm__ volatile("wrmsr" : : "c"(0x277), "a"((uint32_t)pat), "d"((uint32_t)(pat >> 32)));
+}
+
 static void fill_boot_info(const struct layout *l, struct embedboot_boot_info *bi,
                            const struct memmap *final_map)
 {
@@ -320,18 +354,7 @@ static void fill_boot_info(const struct layout *l, struct embedboot_boot_info *b
         bi->tls = (struct embedboot_tls_template){ plan.tls.p_vaddr, plan.tls.p_filesz,
                                                    plan.tls.p_memsz, plan.tls.p_align };
     }
-    if (h->features & FEATURE_VGA_320X200)
-        bi->framebuffer = (struct embedboot_framebuffer){
-            .physical_address = VGA_13H, .virtual_address = VGA_13H,
-            .width = 320, .height = 200, .stride = 320, .bits_per_pixel = 8,
-            .pixel_format = EMBEDBOOT_PIXELS_INDEX,
-        };
-    else
-        bi->framebuffer = (struct embedboot_framebuffer){
-            .physical_address = VGA_TEXT, .virtual_address = VGA_TEXT,
-            .width = 80, .height = 25, .stride = 160, .bits_per_pixel = 16,
-            .pixel_format = EMBEDBOOT_PIXELS_TEXT,
-        };
+    bi->framebuffer = l->fb;
 }
 
 /* Configured regions are not free for the chosen ones. */
@@ -380,18 +403,40 @@ static void map_boot_info(struct layout *l, struct vspace *vs)
     map_or_panic("boot info", l->pml4, l->info_virt, l->info_phys, l->info_pages, PT_WRITE);
 }
 
-/* The loader's own pages the kernel keeps: the hand-off code and GDT, and
- * the framebuffer (identity-mapped). */
-static void map_loader_pages(struct layout *l)
+/* The hand-off code and GDT stay mapped for the kernel (identity). */
+static void map_handoff(struct layout *l)
 {
     uint64_t handoff = (uint64_t)_handoff_start & ~(PAGE_SIZE - 1);
     map_or_panic("hand-off page", l->pml4, handoff, handoff,
                  ((uint64_t)_handoff_end - handoff + PAGE_SIZE - 1) / PAGE_SIZE, PT_EXEC);
-    int vga13 = _image_header.features & FEATURE_VGA_320X200;
-    l->fb_phys = vga13 ? VGA_13H : VGA_TEXT;
-    l->fb_end = vga13 ? VGA_13H_END : VGA_TEXT_END;
-    map_or_panic("framebuffer", l->pml4, l->fb_phys, l->fb_phys, (l->fb_end - l->fb_phys) / PAGE_SIZE,
-                 PT_WRITE);
+}
+
+/* Bytes of physical address space the framebuffer takes, whole pages. */
+static uint64_t framebuffer_bytes(const struct embedboot_framebuffer *fb)
+{
+    if (fb->pixel_format == EMBEDBOOT_PIXELS_TEXT)
+        return VGA_TEXT_END - VGA_TEXT;
+    if (fb->pixel_format == EMBEDBOOT_PIXELS_INDEX)
+        return VGA_13H_END - VGA_13H;
+    return ((uint64_t)fb->stride * fb->height + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
+/* VGA memory stays identity-mapped below 1 MiB; a VBE framebuffer gets a
+ * free slot, write-combining where the CPU has PAT. */
+static void map_framebuffer(struct layout *l, struct vspace *vs, int has_pat)
+{
+    uint64_t pages = framebuffer_bytes(&l->fb) / PAGE_SIZE;
+    if (l->fb.pixel_format != EMBEDBOOT_PIXELS_RGB) {
+        l->fb.virtual_address = l->fb.physical_address;
+        map_or_panic("framebuffer", l->pml4, l->fb.physical_address, l->fb.physical_address,
+                     pages, PT_WRITE);
+        return;
+    }
+    l->fb.virtual_address = take_slot_or_panic(vs, "framebuffer");
+    if (has_pat)
+        program_pat();
+    map_or_panic("framebuffer", l->pml4, l->fb.virtual_address, l->fb.physical_address, pages,
+                 PT_WRITE | (has_pat ? PT_WC : 0));
 }
 
 void stage4_main(const struct bios_handoff *h)
@@ -403,7 +448,8 @@ void stage4_main(const struct bios_handoff *h)
     struct layout l = { 0 };
     char text[160];
 
-    if (hdr->features & FEATURE_VGA_320X200)
+    l.fb = describe_framebuffer(h);
+    if (l.fb.pixel_format != EMBEDBOOT_PIXELS_TEXT)
         console_graphics_mode();
     console_printf("embedboot: stage 4: checking the kernel image (%llu bytes)\n",
                    (unsigned long long)size);
@@ -432,7 +478,8 @@ void stage4_main(const struct bios_handoff *h)
     vspace_init(&vs, &plan);
     reserve_configured(&vs, &l);
     map_stack(&l, &vs);
-    map_loader_pages(&l);
+    map_handoff(&l);
+    map_framebuffer(&l, &vs, h->cpu_flags & CPU_PAT);
     map_boot_info(&l, &vs);
     if (hdr->features & FEATURE_MAP_PHYSICAL_MEMORY)
         map_physical_memory(&l, &vs, phys_level);
@@ -443,9 +490,12 @@ void stage4_main(const struct bios_handoff *h)
     /* All allocations are done: the memory map can be final now. */
     struct embedboot_boot_info *bi = (void *)l.info_phys;
     struct memmap final_map = { (void *)(bi + 1), 0, (unsigned)l.max_regions };
-    fill_memory_map(&final_map, &clean_map, blob, size, l.fb_phys, l.fb_end);
+    fill_memory_map(&final_map, &clean_map, blob, size, l.fb.physical_address,
+                    l.fb.physical_address + framebuffer_bytes(&l.fb));
     fill_boot_info(&l, bi, &final_map);
 
+    console_printf("embedboot: stage 4: framebuffer %ux%u, %u bpp at 0x%llx\n", l.fb.width,
+                   l.fb.height, l.fb.bits_per_pixel, (unsigned long long)l.fb.physical_address);
     console_printf("embedboot: stage 4: kernel at 0x%llx (%llu KiB at physical 0x%llx), "
                    "entry 0x%llx\n", (unsigned long long)plan.vstart,
                    (unsigned long long)kib(plan.pages), (unsigned long long)l.kernel_phys,

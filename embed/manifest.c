@@ -101,10 +101,28 @@ static int set_features(struct settings *s, char *const *names, unsigned count, 
 
 static enum config_key key_of(const char *name)
 {
-    for (enum config_key k = KEY_STACK_ADDRESS; k <= KEY_BOOT_INFO_ADDRESS; k++)
+    for (enum config_key k = KEY_STACK_ADDRESS; k <= KEY_FRAMEBUFFER; k++)
         if (!strcmp(config_key_name(k), name))
             return k;
     return KEY_NONE;
+}
+
+/* "WIDTHxHEIGHT", each 1..16384. */
+static int set_framebuffer(struct settings *s, const char *text, const char *where, char *err,
+                           size_t n)
+{
+    unsigned long w, h;
+    char *x, *end;
+    w = strtoul(text, &x, 10);
+    if (x == text || (*x != 'x' && *x != 'X') || (h = strtoul(x + 1, &end, 10), end == x + 1) ||
+        *end || w < 1 || h < 1 || w > 16384 || h > 16384) {
+        snprintf(err, n, "%s: \"%s\" is not a size like \"1024x768\"", where, text);
+        return -1;
+    }
+    s->h.framebuffer_width = (uint32_t)w;
+    s->h.framebuffer_height = (uint32_t)h;
+    snprintf(s->source[KEY_FRAMEBUFFER], sizeof(s->source[KEY_FRAMEBUFFER]), "%s", where);
+    return 0;
 }
 
 /* A key of the bootloader table. */
@@ -116,8 +134,17 @@ static int apply_key(struct settings *s, const char *path, const struct toml_ent
     enum config_key key = key_of(name);
     if (key == KEY_NONE) {
         snprintf(err, n, "%s: unknown key on line %u (known: kernel-stack-address, "
-                 "kernel-stack-size, physical-memory-offset, boot-info-address)", where, e->line);
+                 "kernel-stack-size, physical-memory-offset, boot-info-address, framebuffer)",
+                 where, e->line);
         return -1;
+    }
+    if (key == KEY_FRAMEBUFFER) {
+        if (e->type != TOML_STRING) {
+            snprintf(err, n, "%s: give the size as a quoted string, e.g. \"1024x768\" (line %u)",
+                     where, e->line);
+            return -1;
+        }
+        return set_framebuffer(s, e->string, where, err, n);
     }
     if (key == KEY_STACK_SIZE) {
         if (e->type != TOML_INTEGER) {
@@ -212,6 +239,8 @@ int settings_from_variable(struct settings *s, const char *key, const char *var,
         return rc;
     }
     enum config_key k = key_of(key);
+    if (k == KEY_FRAMEBUFFER)
+        return set_framebuffer(s, value, where, err, n);
     if (k == KEY_STACK_SIZE) {
         char *stop;
         long long pages = strtoll(value, &stop, 0);

@@ -10,7 +10,7 @@
 
 struct settings {
     struct image_header h;          /* features, configured, addresses, stack pages */
-    char source[5][256];            /* per enum config_key: where the value came from */
+    char source[6][256];            /* per enum config_key: where the value came from */
 };
 
 void settings_init(struct settings *s);

@@ -1,7 +1,9 @@
 /* The example kernel: shows what embedboot hands over, on COM1 and the
  * screen, then leaves QEMU with a success status so `make run` ends by
  * itself. Build your own the same way (see targets/kernel.mk). */
+#include "draw.h"
 #include "embedboot.h"
+#include "fmt.h"
 #include "kio.h"
 
 static const char *kind_name(uint32_t kind)
@@ -21,6 +23,36 @@ static const char *kind_name(uint32_t kind)
     case EMBEDBOOT_MEMORY_FRAMEBUFFER:      return "framebuffer";
     default:                                return "?";
     }
+}
+
+/* CMOS RTC seconds, for waiting without an interrupt handler. */
+static uint8_t rtc_seconds(void)
+{
+    __asm__ volatile("outb %0, $0x70" : : "a"((uint8_t)0));
+    uint8_t s;
+    __asm__ volatile("inb $0x71, %0" : "=a"(s));
+    return s;
+}
+
+/* Colour bars across the top third, the boot info summary below. */
+static void draw_screen(const struct embedboot_boot_info *info)
+{
+    const struct embedboot_framebuffer *fb = &info->framebuffer;
+    static const struct rgb navy = { 0, 0, 128 }, white = { 255, 255, 255 };
+    char line[96];
+    unsigned y = fb->height / 3;
+
+    draw_bars(fb, 0, y);
+    draw_fill(fb, 0, y, fb->width, fb->height - y, navy, 1);
+    y = draw_text(fb, 8, y + 8, "embedboot example kernel", white, 15);
+    fmt_format(line, sizeof(line), "framebuffer %ux%u, %u bpp", fb->width, fb->height,
+               fb->bits_per_pixel);
+    y = draw_text(fb, 8, y, line, white, 15);
+    fmt_format(line, sizeof(line), "kernel 0x%llx, stack 0x%llx",
+               (unsigned long long)info->kernel_virtual_start, (unsigned long long)info->stack_top);
+    y = draw_text(fb, 8, y, line, white, 15);
+    fmt_format(line, sizeof(line), "%llu memory regions", (unsigned long long)info->memory_region_count);
+    draw_text(fb, 8, y, line, white, 15);
 }
 
 void _start(const struct embedboot_boot_info *info)
@@ -67,6 +99,16 @@ void _start(const struct embedboot_boot_info *info)
             usable += r[i].length;
     }
     kprintf("usable: %llu KiB\n", (unsigned long long)usable / 1024);
+    if (info->framebuffer.pixel_format == EMBEDBOOT_PIXELS_RGB ||
+        info->framebuffer.pixel_format == EMBEDBOOT_PIXELS_INDEX) {
+        draw_screen(info);
+        kprintf("example kernel: drawn\n");
+        /* Leave the picture up for a few seconds (a window shows it), then
+         * end as usual. */
+        for (int ticks = 0; ticks < 3; ticks++)
+            for (uint8_t s = rtc_seconds(); s == rtc_seconds();)
+                ;
+    }
     kprintf("example kernel: done\n");
     qemu_exit(QEMU_EXIT_SUCCESS);
 }

@@ -3,7 +3,7 @@
 # Idempotent and quiet when everything is present; needs root or sudo otherwise.
 set -euo pipefail
 
-packages=(gcc binutils nasm make qemu-system-x86 gdb ovmf mtools)
+packages=(gcc binutils nasm make qemu-system-x86 gdb ovmf mtools console-setup-linux)
 
 missing=()
 for p in "${packages[@]}"; do

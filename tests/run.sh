@@ -35,6 +35,7 @@ done
 . tests/build.sh
 . tests/boot.sh
 . tests/config.sh
+. tests/graphics.sh
 . tests/debug.sh
 
 printf '\n'

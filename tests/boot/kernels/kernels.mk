@@ -85,3 +85,9 @@ test-tools: $(BUILD)/tests/mkbad $(BUILD)/tests/patchimg
 
 test-kernels: $(TK)/check-high.elf $(TK)/check-low.elf $(TK)/payload-$(PAYLOAD_MIB).elf \
               $(TK)/bigbss.elf $(TK)/notext.elf $(TK)/exit.elf $(FEATURE_KERNELS)
+
+$(BUILD)/tests/ppmtool: tests/boot/ppmtool.c c/crc32.c c/crc32.h
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< c/crc32.c
+
+test-tools: $(BUILD)/tests/ppmtool

@@ -1,0 +1,121 @@
+/* ppmtool: QEMU screendumps (binary PPM, P6) for the graphics tests.
+ *   ppmtool check FILE WIDTH HEIGHT [X,Y,R,G,B ...]   dimensions and pixels (+-24)
+ *   ppmtool png FILE OUT.png                         convert (stored deflate)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../c/crc32.h"
+
+static unsigned w, h;
+static unsigned char *rgb;
+
+static int load(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned max;
+    if (!f || fscanf(f, "P6 %u %u %u", &w, &h, &max) != 3 || max != 255 || fgetc(f) == EOF) {
+        fprintf(stderr, "ppmtool: %s: not a binary PPM\n", path);
+        return -1;
+    }
+    rgb = malloc((size_t)w * h * 3);
+    if (fread(rgb, 3, (size_t)w * h, f) != (size_t)w * h) {
+        fprintf(stderr, "ppmtool: %s: truncated\n", path);
+        return -1;
+    }
+    fclose(f);
+    return 0;
+}
+
+static int check(int argc, char **argv)
+{
+    unsigned want_w = (unsigned)atoi(argv[3]), want_h = (unsigned)atoi(argv[4]);
+    int bad = 0;
+    if (w != want_w || h != want_h) {
+        printf("size %ux%u, expected %ux%u\n", w, h, want_w, want_h);
+        return 1;
+    }
+    for (int i = 5; i < argc; i++) {
+        unsigned x, y;
+        int r, g, b;
+        if (sscanf(argv[i], "%u,%u,%d,%d,%d", &x, &y, &r, &g, &b) != 5 || x >= w || y >= h) {
+            printf("bad point %s\n", argv[i]);
+            return 2;
+        }
+        const unsigned char *p = rgb + ((size_t)y * w + x) * 3;
+        if (abs(p[0] - r) > 24 || abs(p[1] - g) > 24 || abs(p[2] - b) > 24) {
+            printf("pixel (%u,%u) is %d,%d,%d, expected %d,%d,%d\n", x, y, p[0], p[1], p[2], r, g, b);
+            bad = 1;
+        }
+    }
+    return bad;
+}
+
+static void be32(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)(v >> 24); p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);  p[3] = (unsigned char)v;
+}
+
+static void chunk(FILE *f, const char *type, const unsigned char *data, unsigned len)
+{
+    unsigned char head[8];
+    be32(head, len);
+    memcpy(head + 4, type, 4);
+    fwrite(head, 1, 8, f);
+    fwrite(data, 1, len, f);
+    unsigned crc = crc32_update(crc32_update(0, type, 4), data, len);
+    be32(head, crc);
+    fwrite(head, 1, 4, f);
+}
+
+static int png(const char *out)
+{
+    size_t raw_len = (size_t)h * (1 + 3 * w), blocks = (raw_len + 65534) / 65535;
+    unsigned char *raw = malloc(raw_len), *z = malloc(raw_len + blocks * 5 + 6), *q = z;
+    for (unsigned y = 0; y < h; y++) {                   /* filter type 0 per row */
+        raw[y * (1 + 3 * w)] = 0;
+        memcpy(raw + y * (1 + 3 * w) + 1, rgb + (size_t)y * w * 3, 3 * w);
+    }
+    *q++ = 0x78;                                         /* zlib, stored blocks */
+    *q++ = 0x01;
+    unsigned a = 1, b = 0;
+    for (size_t off = 0; off < raw_len; off += 65535) {
+        unsigned n = (unsigned)(raw_len - off < 65535 ? raw_len - off : 65535);
+        *q++ = off + n == raw_len;
+        *q++ = (unsigned char)n; *q++ = (unsigned char)(n >> 8);
+        *q++ = (unsigned char)~n; *q++ = (unsigned char)(~n >> 8);
+        memcpy(q, raw + off, n);
+        q += n;
+    }
+    for (size_t i = 0; i < raw_len; i++) {               /* Adler-32 */
+        a = (a + raw[i]) % 65521;
+        b = (b + a) % 65521;
+    }
+    be32(q, b << 16 | a);
+    q += 4;
+    FILE *f = fopen(out, "wb");
+    if (!f)
+        return 1;
+    unsigned char ihdr[13];
+    be32(ihdr, w);
+    be32(ihdr + 4, h);
+    ihdr[8] = 8; ihdr[9] = 2; ihdr[10] = ihdr[11] = ihdr[12] = 0;   /* 8-bit RGB */
+    fwrite("\x89PNG\r\n\x1a\n", 1, 8, f);
+    chunk(f, "IHDR", ihdr, 13);
+    chunk(f, "IDAT", z, (unsigned)(q - z));
+    chunk(f, "IEND", NULL, 0);
+    return fclose(f) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4 || load(argv[2]))
+        return 2;
+    if (!strcmp(argv[1], "check") && argc >= 5)
+        return check(argc, argv);
+    if (!strcmp(argv[1], "png"))
+        return png(argv[3]);
+    return 2;
+}
