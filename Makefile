@@ -42,7 +42,7 @@ include targets/host.mk
 include targets/kernel.mk
 
 .DELETE_ON_ERROR:
-.PHONY: all run test bench gdb gdb-kernel usb unit-tests example-kernel test-kernels clean FORCE
+.PHONY: all run test bench gdb gdb-kernel usb screenshot unit-tests example-kernel test-kernels clean FORCE
 
 all: example-kernel
 
@@ -198,6 +198,14 @@ gdb: $(IMAGE)
 
 gdb-kernel: $(IMAGE)
 	$(Q)scripts/gdb.sh kernel $(IMAGE) $(KDIR)/bootloader.elf $(KERNEL)
+
+# docs/screenshot.png: the example kernel in an 800x600 VBE mode (README).
+screenshot: $(EXAMPLE_ELF) $(BUILD)/tests/ppmtool
+	$(Q)$(MAKE) --no-print-directory KDIR=$(BUILD)/shot IMAGE=$(BUILD)/shot/image.bin \
+	    KERNEL=$(EXAMPLE_ELF) FRAMEBUFFER=800x600 image.bin
+	$(Q)scripts/screenshot.sh $(BUILD)/shot/image.bin $(BUILD)/shot/screen.ppm
+	$(Q)mkdir -p docs
+	$(Q)$(BUILD)/tests/ppmtool png $(BUILD)/shot/screen.ppm docs/screenshot.png
 
 # Write the image to a USB stick, after the checks in scripts/usb.sh.
 usb: $(IMAGE)

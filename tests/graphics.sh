@@ -51,6 +51,12 @@ grep -q "video: no VBE 2.0 mode with a linear framebuffer fits 1024x768, staying
     "$LOGS/vbe-novga.serial" && pass "no VBE: the text fallback is announced" ||
     fail "no VBE: the text fallback is announced" "$(grep video "$LOGS/vbe-novga.serial")"
 
+# From the inside: the mapping is write-combining (PAT entry 1 via PWT) and NX.
+build_image feat-vbe $TK/features-vbe.elf FEATURES=map_physical_memory FRAMEBUFFER=800x600 &&
+    expect_boot feat-vbe "$T/feat-vbe/image.bin" "features kernel: all [0-9]* checks passed" \
+        -cpu qemu64,+pat ||
+    fail feat-vbe "build: $(tail -n 2 "$LOGS/feat-vbe.build")"
+
 expect_refusal cfg-framebuffer "FRAMEBUFFER=big" '"big" is not a size like "1024x768"' \
     KERNEL=$EX FRAMEBUFFER=big
 expect_refusal cfg-framebuffer-vga13 "FRAMEBUFFER=800x600" "conflicts with the vga_320x200 feature" \

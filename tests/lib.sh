@@ -149,33 +149,13 @@ expect_refusal() {
     fi
 }
 
-# screenshot NAME IMAGE [qemu args...]: boot until the kernel says "drawn",
-# take a QEMU screendump to $LOGS/NAME.ppm; sets SHOT_OK=1 on success.
+# screenshot NAME IMAGE [qemu args...]: $LOGS/NAME.ppm once the kernel says
+# "drawn" (scripts/screenshot.sh); SHOT_OK=1 on success.
 screenshot() {
     local name=$1 image=$2
     shift 2
-    local log="$LOGS/$name.serial" ppm="$LOGS/$name.ppm" port=$((20000 + RANDOM % 20000))
-    rm -f "$log" "$ppm"
     SHOT_OK=0
-    timeout 60 "${QEMU_BASE[@]}" -m 256M -drive "format=raw,file=$image" -serial "file:$log" \
-        -monitor "tcp:127.0.0.1:$port,server,nowait" "$@" > "$LOGS/$name.qemu" 2>&1 &
-    local pid=$! waited=0
-    until grep -q "drawn" "$log" 2>/dev/null; do
-        if ! kill -0 $pid 2>/dev/null || [ $waited -ge 400 ]; then
-            kill $pid 2>/dev/null
-            wait $pid 2>/dev/null
-            return
-        fi
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    exec 9<>"/dev/tcp/127.0.0.1/$port" && printf 'screendump %s\n' "$(pwd)/$ppm" >&9
-    for _ in $(seq 50); do [ -s "$ppm" ] && break; sleep 0.1; done
-    sleep 0.2
-    exec 9>&-
-    kill $pid 2>/dev/null
-    wait $pid 2>/dev/null
-    [ -s "$ppm" ] && SHOT_OK=1
+    scripts/screenshot.sh "$image" "$LOGS/$name.ppm" "$@" 2> "$LOGS/$name.shot" && SHOT_OK=1
 }
 
 # bar_points W H [RGB...]: the ppmtool arguments for the eight colour bars

@@ -1,6 +1,6 @@
 /* ppmtool: QEMU screendumps (binary PPM, P6) for the graphics tests.
  *   ppmtool check FILE WIDTH HEIGHT [X,Y,R,G,B ...]   dimensions and pixels (+-24)
- *   ppmtool png FILE OUT.png                         convert (stored deflate)
+ *   ppmtool png FILE OUT.png                         convert (deflated by gzip)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,32 +70,51 @@ static void chunk(FILE *f, const char *type, const unsigned char *data, unsigned
     fwrite(head, 1, 4, f);
 }
 
+/* The scanlines deflated by gzip (a raw deflate stream between its 10-byte
+ * header and 8-byte trailer), rewrapped as zlib for the IDAT chunk. */
+static unsigned char *deflate_with_gzip(const unsigned char *raw, size_t len, size_t *out_len)
+{
+    char in[] = "/tmp/ppmtool-XXXXXX", cmd[64];
+    int fd = mkstemp(in);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f || fwrite(raw, 1, len, f) != len || fclose(f))
+        return NULL;
+    snprintf(cmd, sizeof(cmd), "gzip -9 -n -c %s", in);
+    FILE *p = popen(cmd, "r");
+    size_t cap = len + 1024, n = 0;
+    unsigned char *gz = malloc(cap), *z;
+    while (p && (n += fread(gz + n, 1, cap - n, p)) == cap)
+        gz = realloc(gz, cap *= 2);
+    int failed = !p || pclose(p) != 0 || n < 18;
+    remove(in);
+    if (failed || !(z = malloc(n))) {
+        free(gz);
+        return NULL;
+    }
+    z[0] = 0x78;
+    z[1] = 0xda;
+    memcpy(z + 2, gz + 10, n - 18);
+    unsigned a = 1, b = 0;
+    for (size_t i = 0; i < len; i++) {                   /* Adler-32 */
+        a = (a + raw[i]) % 65521;
+        b = (b + a) % 65521;
+    }
+    be32(z + 2 + n - 18, b << 16 | a);
+    *out_len = n - 18 + 6;
+    free(gz);
+    return z;
+}
+
 static int png(const char *out)
 {
-    size_t raw_len = (size_t)h * (1 + 3 * w), blocks = (raw_len + 65534) / 65535;
-    unsigned char *raw = malloc(raw_len), *z = malloc(raw_len + blocks * 5 + 6), *q = z;
+    size_t raw_len = (size_t)h * (1 + 3 * w), z_len;
+    unsigned char *raw = malloc(raw_len);
     for (unsigned y = 0; y < h; y++) {                   /* filter type 0 per row */
         raw[y * (1 + 3 * w)] = 0;
         memcpy(raw + y * (1 + 3 * w) + 1, rgb + (size_t)y * w * 3, 3 * w);
     }
-    *q++ = 0x78;                                         /* zlib, stored blocks */
-    *q++ = 0x01;
-    unsigned a = 1, b = 0;
-    for (size_t off = 0; off < raw_len; off += 65535) {
-        unsigned n = (unsigned)(raw_len - off < 65535 ? raw_len - off : 65535);
-        *q++ = off + n == raw_len;
-        *q++ = (unsigned char)n; *q++ = (unsigned char)(n >> 8);
-        *q++ = (unsigned char)~n; *q++ = (unsigned char)(~n >> 8);
-        memcpy(q, raw + off, n);
-        q += n;
-    }
-    for (size_t i = 0; i < raw_len; i++) {               /* Adler-32 */
-        a = (a + raw[i]) % 65521;
-        b = (b + a) % 65521;
-    }
-    be32(q, b << 16 | a);
-    q += 4;
-    FILE *f = fopen(out, "wb");
+    unsigned char *z = deflate_with_gzip(raw, raw_len, &z_len);
+    FILE *f = z ? fopen(out, "wb") : NULL;
     if (!f)
         return 1;
     unsigned char ihdr[13];
@@ -104,7 +123,7 @@ static int png(const char *out)
     ihdr[8] = 8; ihdr[9] = 2; ihdr[10] = ihdr[11] = ihdr[12] = 0;   /* 8-bit RGB */
     fwrite("\x89PNG\r\n\x1a\n", 1, 8, f);
     chunk(f, "IHDR", ihdr, 13);
-    chunk(f, "IDAT", z, (unsigned)(q - z));
+    chunk(f, "IDAT", z, (unsigned)z_len);
     chunk(f, "IEND", NULL, 0);
     return fclose(f) ? 1 : 0;
 }

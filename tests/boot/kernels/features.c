@@ -38,20 +38,31 @@ static uint64_t read_cr4(void) { uint64_t v; __asm__ volatile("mov %%cr4, %0" : 
 
 #define ADDR_MASK 0x000ffffffffff000ull
 
-/* Translate virt by walking the page tables through the physical map. */
-static uint64_t walk(uint64_t offset, uint64_t virt)
+/* The leaf entry for virt and its level (0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB),
+ * walking the page tables through the physical map; not present: bit 0 clear. */
+static uint64_t leaf_entry(uint64_t offset, uint64_t virt, int *level_out)
 {
     uint64_t table = read_cr3() & ADDR_MASK;
     for (int level = 3; level >= 0; level--) {
         uint64_t e = ((volatile uint64_t *)(offset + table))[(virt >> (12 + 9 * level)) & 511];
-        if (!(e & 1))
-            return 0;
-        uint64_t span = 1ull << (12 + 9 * level);
-        if (level == 0 || (e & 0x80))
-            return (e & ADDR_MASK & ~(span - 1)) + (virt & (span - 1));
+        if (!(e & 1) || level == 0 || (e & 0x80)) {
+            *level_out = level;
+            return e;
+        }
         table = e & ADDR_MASK;
     }
     return 0;
+}
+
+/* Translate virt through the physical map (0 if unmapped). */
+static uint64_t walk(uint64_t offset, uint64_t virt)
+{
+    int level;
+    uint64_t e = leaf_entry(offset, virt, &level);
+    if (!(e & 1))
+        return 0;
+    uint64_t span = 1ull << (12 + 9 * level);
+    return (e & ADDR_MASK & ~(span - 1)) + (virt & (span - 1));
 }
 
 static int rsdp_valid(const volatile uint8_t *p)
@@ -147,6 +158,25 @@ static void check_sse(const struct embedboot_boot_info *info)
 static void check_framebuffer(const struct embedboot_boot_info *info)
 {
     const struct embedboot_framebuffer *fb = &info->framebuffer;
+#ifdef EXPECT_VBE_WIDTH
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0x277));
+    int level;
+    uint64_t pte = leaf_entry(info->physical_memory_offset, fb->virtual_address, &level);
+    check(fb->pixel_format == EMBEDBOOT_PIXELS_RGB && fb->width == EXPECT_VBE_WIDTH &&
+          fb->bits_per_pixel == 32 && fb->stride >= fb->width * 4 && fb->red_size == 8 &&
+          fb->red_shift == 16 && fb->green_shift == 8 && fb->blue_shift == 0,
+          "VBE framebuffer described (size, stride, masks)");
+    check(((lo >> 8) & 7) == 1, "PAT entry 1 is write-combining");
+    check(level == 0 && (pte & 1) && (pte & 2) && (pte & 8) && !(pte & 0x10) && (pte >> 63),
+          "framebuffer mapped writable, PWT (PAT entry 1), NX");
+    check((pte & ADDR_MASK) == fb->physical_address, "framebuffer mapped at its physical address");
+    *(volatile uint32_t *)fb->virtual_address = 0x00ff00ff;
+    check(*(volatile uint32_t *)(info->physical_memory_offset + fb->physical_address) == 0x00ff00ff,
+          "a pixel written through the mapping lands in the framebuffer");
+    (void)hi;
+    return;
+#endif
     if (EXPECT_FEATURES & EMBEDBOOT_FEATURE_VGA_320X200) {
         check(fb->physical_address == 0xa0000 && fb->width == 320 && fb->height == 200 &&
               fb->stride == 320 && fb->bits_per_pixel == 8 &&

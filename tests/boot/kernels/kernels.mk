@@ -40,7 +40,8 @@ feat_mixed   := '-DEXPECT_FEATURES=($(F_REC)|$(F_VGA))' -DEXPECT_STACK_PAGES=16 
                 -DEXPECT_STACK_ADDRESS=0 -DEXPECT_BOOT_INFO=0 -DEXPECT_PHYS_OFFSET=0
 feat_physmap := -DEXPECT_FEATURES=$(F_MAP) -DEXPECT_STACK_PAGES=512 -DEXPECT_STACK_ADDRESS=0 \
                 -DEXPECT_BOOT_INFO=0 -DEXPECT_PHYS_OFFSET=0
-FEATURE_KERNELS := $(foreach v,default config mixed physmap,$(TK)/features-$(v).elf)
+feat_vbe     := $(feat_physmap) -DEXPECT_VBE_WIDTH=800
+FEATURE_KERNELS := $(foreach v,default config mixed physmap vbe,$(TK)/features-$(v).elf)
 
 $(TK)/features-%.elf: $(TK_SRC)/features.c $(TK)/entry.o $(TK_DEPS)
 	$(call say,KERNEL,$@)
