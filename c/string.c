@@ -1,18 +1,26 @@
-/* The four functions gcc may call even in freestanding code. */
+/* The four functions gcc may call even in freestanding code. Bulk copies
+ * and fills go 8 bytes an iteration: stage 4 copies and zeroes whole
+ * kernels with them, and under an emulator every iteration of a string
+ * instruction costs about the same whatever its width. */
 #include <stddef.h>
 #include <stdint.h>
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
     void *ret = dst;
-    __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+    size_t quads = n / 8, rest = n % 8;
+    __asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(quads) : : "memory");
+    __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(rest) : : "memory");
     return ret;
 }
 
 void *memset(void *dst, int c, size_t n)
 {
     void *ret = dst;
-    __asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+    uint64_t pattern = 0x0101010101010101ull * (uint8_t)c;
+    size_t quads = n / 8, rest = n % 8;
+    __asm__ volatile("rep stosq" : "+D"(dst), "+c"(quads) : "a"(pattern) : "memory");
+    __asm__ volatile("rep stosb" : "+D"(dst), "+c"(rest) : "a"(pattern) : "memory");
     return ret;
 }
 
