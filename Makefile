@@ -42,7 +42,7 @@ include targets/host.mk
 include targets/kernel.mk
 
 .DELETE_ON_ERROR:
-.PHONY: all run test bench gdb gdb-kernel usb screenshot unit-tests example-kernel test-kernels clean FORCE
+.PHONY: all run test bench fuzz fuzzers gdb gdb-kernel usb screenshot unit-tests example-kernel test-kernels clean FORCE
 
 all: example-kernel
 
@@ -234,6 +234,25 @@ $(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $(wildcard c/*
 	@mkdir -p $(@D)
 	$(call say,HOSTCC,$@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -O1 $(HOST_SANITIZE) -o $@ $< $(unit_srcs_$*)
+
+# Fuzzing (libFuzzer, clang): `make fuzz` runs each harness FUZZ_SECONDS,
+# seeded with the test kernels, real memory maps and the manifests.
+FUZZ_SECONDS ?= 60
+FUZZERS := elf memmap toml
+fuzz_srcs_elf    := c/elf_check.c c/fmt.c
+fuzz_srcs_memmap := c/memmap.c
+fuzz_srcs_toml   := embed/toml.c
+
+fuzzers: $(FUZZERS:%=$(BUILD)/fuzz/fuzz_%)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard c/*.[ch] embed/*.[ch])
+	@mkdir -p $(@D)
+	$(call say,FUZZCC,$@)
+	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(fuzz_srcs_$*)
+
+fuzz: fuzzers test-kernels
+	$(Q)scripts/deps.sh
+	$(Q)tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # Test kernels: tests/boot/kernels/NAME.c (+ entry.asm), linked at the base
 # the name asks for. PAYLOAD_MIB sets the payload kernel's size.

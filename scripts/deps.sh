@@ -3,7 +3,8 @@
 # Idempotent and quiet when everything is present; needs root or sudo otherwise.
 set -euo pipefail
 
-packages=(gcc binutils nasm make qemu-system-x86 gdb ovmf mtools console-setup-linux)
+packages=(gcc binutils nasm make qemu-system-x86 gdb ovmf mtools console-setup-linux
+          clang libclang-rt-14-dev)
 
 missing=()
 for p in "${packages[@]}"; do

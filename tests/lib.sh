@@ -45,7 +45,7 @@ boot() {
     local name=$1 image=$2 limit=$3
     shift 3
     local drive=(-drive "format=raw,file=$image")
-    [[ "$*" == *if=virtio* ]] && drive=()
+    [[ "$*" == *-drive* ]] && drive=()     # the test brings its own disk
     timeout "$limit" "${QEMU_BASE[@]}" -m 256M "${drive[@]}" \
         -serial "file:$LOGS/$name.serial" "$@" > "$LOGS/$name.qemu" 2>&1
     BOOT_STATUS=$?
@@ -91,7 +91,7 @@ expect_halt() {
     shift 3
     local log="$LOGS/$name.serial" port=$((20000 + RANDOM % 20000))
     local drive=(-drive "format=raw,file=$image")
-    [[ "$*" == *if=virtio* ]] && drive=()
+    [[ "$*" == *-drive* ]] && drive=()     # the test brings its own disk
     rm -f "$log"
     timeout 60 "${QEMU_BASE[@]}" -m 256M "${drive[@]}" -serial "file:$log" \
         -monitor "tcp:127.0.0.1:$port,server,nowait" "$@" > "$LOGS/$name.qemu" 2>&1 &

@@ -37,6 +37,7 @@ done
 . tests/config.sh
 . tests/graphics.sh
 . tests/debug.sh
+. tests/robust.sh
 
 printf '\n'
 [ $FAILED -eq 0 ] || printf 'failed: %s\n' "${FAILED_NAMES[*]}"
