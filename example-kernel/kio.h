@@ -12,8 +12,8 @@
 void kio_init(const struct embedboot_boot_info *info);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* isa-debug-exit (port 0xf4): QEMU exits with (code << 1) | 1. On real
- * hardware nothing is there, so the kernel halts instead. */
+/* isa-debug-exit (port 0xf4): QEMU exits with (code << 1) | 1. Bochs stops
+ * at its magic breakpoint; on real hardware the kernel halts. */
 #define QEMU_EXIT_SUCCESS 0x10    /* status 33 */
 #define QEMU_EXIT_FAILURE 0x11    /* status 35 */
 __attribute__((noreturn)) void qemu_exit(uint8_t code);

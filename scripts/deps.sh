@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(gcc binutils nasm make qemu-system-x86 gdb ovmf mtools console-setup-linux
-          clang libclang-rt-14-dev)
+          clang libclang-rt-14-dev bochs bochsbios vgabios)
 
 missing=()
 for p in "${packages[@]}"; do
