@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(gcc binutils nasm make qemu-system-x86 gdb ovmf mtools console-setup-linux
-          clang libclang-rt-14-dev bochs bochsbios vgabios)
+          clang libclang-rt-14-dev bochs bochsbios vgabios grub-pc-bin)
 
 missing=()
 for p in "${packages[@]}"; do

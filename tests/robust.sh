@@ -97,3 +97,13 @@ if make -s --no-print-directory fuzzers > "$LOGS/fuzz-build.log" 2>&1; then
 else
     fail "fuzzers build" "$(tail -n 3 "$LOGS/fuzz-build.log")"
 fi
+
+section "benchmark harness (smoke: one run each, tiny kernels)"
+
+if bench/run.sh --smoke > "$LOGS/bench-smoke.out" 2>&1 &&
+   grep -qE "^embedboot tiny ide +[0-9]+" "$LOGS/bench-smoke.out" &&
+   grep -qE "^grub tiny virtio +[0-9]+" "$LOGS/bench-smoke.out"; then
+    pass "bench/run.sh --smoke: every case booted and was timed"
+else
+    fail "bench/run.sh --smoke: every case booted and was timed" "$(tail -n 4 "$LOGS/bench-smoke.out")"
+fi
