@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "embedboot.h"
+#include "checks.h"
 #include "kio.h"
 #include "trap.h"
 
@@ -21,18 +22,6 @@ static volatile uint64_t data_word = 0x1122334455667788ull;
 static uint8_t bss_big[3 * 4096 + 123];
 static uint64_t bss_word;
 
-static unsigned failures, checks;
-
-static void check(int ok, const char *what)
-{
-    checks++;
-    if (!ok)
-        failures++;
-    kprintf("check %s: %s\n", what, ok ? "ok" : "FAILED");
-}
-
-static uint64_t read_cr0(void) { uint64_t v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
-static uint64_t read_cr4(void) { uint64_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
 
 static uint64_t read_efer(void)
 {
@@ -195,10 +184,5 @@ void kmain(const struct embedboot_boot_info *info)
     check_stack(info);
     check_boot_info(info);
     check_memory_map(info);
-    if (failures) {
-        kprintf("check kernel: %u of %u checks FAILED\n", failures, checks);
-        qemu_exit(QEMU_EXIT_FAILURE);
-    }
-    kprintf("check kernel: all %u checks passed\n", checks);
-    qemu_exit(QEMU_EXIT_SUCCESS);
+    checks_finish("check kernel");
 }

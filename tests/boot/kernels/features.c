@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "embedboot.h"
+#include "checks.h"
 #include "kio.h"
 #include "trap.h"
 
@@ -24,17 +25,6 @@ extern char __tdata_start[], __tdata_end[], __tbss_end[];
 static volatile uint64_t data_word = 0x0123456789abcdefull;
 static const uint8_t ret_byte[1] = { 0xc3 };
 
-static unsigned failures, checks;
-
-static void check(int ok, const char *what)
-{
-    checks++;
-    failures += !ok;
-    kprintf("check %s: %s\n", what, ok ? "ok" : "FAILED");
-}
-
-static uint64_t read_cr3(void) { uint64_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
-static uint64_t read_cr4(void) { uint64_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
 
 #define ADDR_MASK 0x000ffffffffff000ull
 
@@ -223,10 +213,5 @@ void kmain(const struct embedboot_boot_info *info)
     check_recursive(info);
     check_sse(info);
     check_framebuffer(info);
-    if (failures) {
-        kprintf("features kernel: %u of %u checks FAILED\n", failures, checks);
-        qemu_exit(QEMU_EXIT_FAILURE);
-    }
-    kprintf("features kernel: all %u checks passed\n", checks);
-    qemu_exit(QEMU_EXIT_SUCCESS);
+    checks_finish("features kernel");
 }

@@ -6,7 +6,8 @@ TK_SRC      := tests/boot/kernels
 PAYLOAD_MIB ?= 32
 BIGBSS_MIB  ?= 600
 STACK_PAGES ?= 512
-TK_DEPS     := $(TK_SRC)/entry.asm $(TK_SRC)/check.ld $(TK_SRC)/trap.c $(TK_SRC)/trap.h $(KERNEL_LIB_SRCS) \
+TK_DEPS     := $(TK_SRC)/entry.asm $(TK_SRC)/check.ld $(TK_SRC)/trap.c $(TK_SRC)/trap.h \
+               $(TK_SRC)/checks.c $(TK_SRC)/checks.h $(KERNEL_LIB_SRCS) \
                include/embedboot.h example-kernel/kio.h
 
 
@@ -14,7 +15,7 @@ $(TK)/entry.o: $(TK_SRC)/entry.asm
 	@mkdir -p $(@D)
 	$(Q)$(NASM) -f elf64 -o $@ $<
 
-tk_link = $(CC) $(KERNEL_CFLAGS) -I$(TK_SRC) -T $(TK_SRC)/check.ld $(TK_SRC)/trap.c \
+tk_link = $(CC) $(KERNEL_CFLAGS) -I$(TK_SRC) -T $(TK_SRC)/check.ld $(TK_SRC)/trap.c $(TK_SRC)/checks.c \
           -Wl,--defsym=KERNEL_BASE=$(1) -o $@ $(2) $(TK)/entry.o $(KERNEL_LIB_SRCS) $(KERNEL_LDFLAGS)
 
 $(TK)/check-high.elf: $(TK_SRC)/check.c $(TK)/entry.o $(TK_DEPS)
