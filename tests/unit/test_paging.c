@@ -121,6 +121,36 @@ TEST(range_crosses_table_boundaries)
     }
 }
 
+TEST(large_pages_map_and_translate)
+{
+    uint64_t pml4 = fresh(), phys;
+    unsigned flags;
+    /* 3 GiB with 1 GiB pages at a high offset, 8 MiB with 2 MiB pages. */
+    CHECK_EQ(pt_map_large(&env, pml4, 0xffff800000000000ull, 0, 3, 2, PT_WRITE), PT_OK);
+    CHECK(pt_translate(&env, pml4, 0xffff800000000000ull + 0x87654321ull, &phys, &flags));
+    CHECK_EQ(phys, 0x87654321ull);
+    CHECK_EQ(flags, PT_WRITE);
+    CHECK(!pt_translate(&env, pml4, 0xffff800000000000ull + (3ull << 30), &phys, &flags));
+    CHECK_EQ(pt_map_large(&env, pml4, 0x40000000, 0x200000, 4, 1, 0), PT_OK);
+    CHECK(pt_translate(&env, pml4, 0x40612345, &phys, &flags));
+    CHECK_EQ(phys, 0x812345);
+    CHECK_EQ(flags, 0);
+    /* Misaligned, mapped twice, or a 4 KiB page inside a large one. */
+    CHECK_EQ(pt_map_large(&env, pml4, 0x40100000, 0, 1, 1, 0), PT_BAD_ADDRESS);
+    CHECK_EQ(pt_map_large(&env, pml4, 0x40000000, 0, 1, 1, 0), PT_CONFLICT);
+    CHECK_EQ(pt_map_page(&env, pml4, 0x40001000, 0x1000, 0), PT_CONFLICT);
+    CHECK_EQ(pt_map_large(&env, pml4, 0x7fffc0000000ull, 0, 2, 2, 0), PT_BAD_ADDRESS);
+}
+
+TEST(write_combining_sets_pwt)
+{
+    uint64_t pml4 = fresh();
+    pt_map_page(&env, pml4, 0x400000, RAM_BASE, PT_WRITE | PT_WC);
+    uint64_t *pt = fake_ptr(0, RAM_BASE + (2u << 20) + 3 * 4096);
+    CHECK(pt[0] & PTE_PWT);
+    CHECK(!(pt[0] & (1ull << 4)));                 /* PCD clear: PAT entry 1 */
+}
+
 /* kernel_load: a text page, then data + BSS sharing its first page with
  * the end of rodata; every byte must be file data or zero. */
 TEST(kernel_load_copies_and_zeroes)
@@ -157,4 +187,5 @@ TEST(kernel_load_copies_and_zeroes)
 UNIT_MAIN(paging, T(map_and_translate_4k), T(permissions_w_and_nx), T(without_nx_no_nx_bits),
           T(shared_page_merges_permissions), T(conflicts_and_bad_addresses),
           T(out_of_memory_is_reported), T(range_crosses_table_boundaries),
-          T(kernel_load_copies_and_zeroes))
+          T(kernel_load_copies_and_zeroes), T(large_pages_map_and_translate),
+          T(write_combining_sets_pwt))
