@@ -42,7 +42,7 @@ include targets/host.mk
 include targets/kernel.mk
 
 .DELETE_ON_ERROR:
-.PHONY: all run test bench fuzz fuzzers gdb gdb-kernel usb screenshot unit-tests example-kernel test-kernels clean FORCE
+.PHONY: all run run-image test bench fuzz fuzzers gdb gdb-kernel usb screenshot unit-tests example-kernel test-kernels clean FORCE
 
 all: example-kernel
 
@@ -186,18 +186,23 @@ $(EXAMPLE_ELF): example-kernel/kernel.c example-kernel/draw.c example-kernel/ker
 	$(Q)$(CC) $(KERNEL_CFLAGS) -T example-kernel/kernel.ld -o $@ example-kernel/kernel.c \
 	    example-kernel/draw.c $(BUILD)/example-kernel/font8x16.c $(KERNEL_LIB_SRCS) $(KERNEL_LDFLAGS)
 
-run:
+# run, gdb and gdb-kernel: the image for KERNEL, or for the example kernel.
+RUN_KERNEL = $(or $(KERNEL),$(EXAMPLE_ELF))
+
+run-image:
 	$(Q)scripts/deps.sh
 	$(Q)$(MAKE) --no-print-directory $(EXAMPLE_ELF)
-	$(Q)$(MAKE) --no-print-directory KERNEL=$(or $(KERNEL),$(EXAMPLE_ELF)) image.bin
-	$(Q)scripts/run-qemu.sh image.bin
+	$(Q)$(MAKE) --no-print-directory KERNEL=$(RUN_KERNEL) image.bin
+
+run: run-image
+	$(Q)scripts/run-qemu.sh $(IMAGE)
 
 # Debugging: QEMU halted with a gdb stub, gdb attached (README: Debugging).
-gdb: $(IMAGE)
+gdb: run-image
 	$(Q)scripts/gdb.sh boot $(IMAGE) $(KDIR)/bootloader.elf
 
-gdb-kernel: $(IMAGE)
-	$(Q)scripts/gdb.sh kernel $(IMAGE) $(KDIR)/bootloader.elf $(KERNEL)
+gdb-kernel: run-image
+	$(Q)scripts/gdb.sh kernel $(IMAGE) $(KDIR)/bootloader.elf $(RUN_KERNEL)
 
 # docs/screenshot.png: the example kernel in an 800x600 VBE mode (README).
 screenshot: $(EXAMPLE_ELF) $(BUILD)/tests/ppmtool

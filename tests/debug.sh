@@ -7,13 +7,12 @@ section "debugging (gdb)"
 ex=$T/example
 loader=$ex/bootloader.elf
 
-# 1. Stopped at 0x7c00: CS:IP is 0000:7c00 and the first instruction
-#    decodes as stage 1's `jmp short after_bpb`.
+# 1. `make gdb` (no KERNEL: the example kernel) stops at 0x7c00 with CS:IP
+#    0000:7c00, and x/i decodes stage 1 as 16-bit code.
 after_bpb=$(nm "$loader" | awk '$3 == "after_bpb" { print $1 }' | sed 's/^0*//')
 printf 'p/x $cs\np/x $pc\nx/1i $pc\nx/2i 0x7c5f\nkill\n' > "$LOGS/gdb-boot.cmd"
 GDB_BATCH="$LOGS/gdb-boot.cmd" SERIAL_LOG="$LOGS/gdb-boot.serial" timeout 60 \
-    make -s --no-print-directory gdb KDIR=$ex IMAGE=$ex/image.bin KERNEL=build/example-kernel/kernel.elf \
-    > "$LOGS/gdb-boot.out" 2>&1
+    make -s --no-print-directory gdb KDIR=$ex IMAGE=$ex/image.bin > "$LOGS/gdb-boot.out" 2>&1
 out=$LOGS/gdb-boot.out
 if grep -q "Breakpoint 1, _start () at asm/stage1.asm" "$out" && grep -q '^\$1 = 0x0$' "$out" &&
    grep -q '^\$2 = 0x7c00$' "$out" &&
