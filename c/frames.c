@@ -2,12 +2,6 @@
 
 #include "elf_check.h"   /* PAGE_SIZE */
 
-static uint64_t page_up(uint64_t a)
-{
-    return a > UINT64_MAX - (PAGE_SIZE - 1) ? UINT64_MAX & ~(PAGE_SIZE - 1)
-                                            : (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-}
-
 void frames_init(struct frame_pool *p, const struct memmap *m, uint64_t lo, uint64_t hi)
 {
     p->nfree = p->nlog = 0;

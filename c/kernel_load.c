@@ -22,7 +22,7 @@ static enum pt_error load_segment(const struct load_plan *plan, unsigned k, cons
     const struct load_segment *prev = k > 0 ? s - 1 : 0, *next = k + 1 < plan->count ? s + 1 : 0;
     uint64_t page = s->vaddr & ~(PAGE_SIZE - 1);
     uint64_t end = s->vaddr + s->memsz;
-    uint64_t page_end = (end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    uint64_t page_end = page_up(end);
 
     /* The head of the first page, unless the previous segment owns it. */
     uint64_t head = prev && prev->vaddr + prev->memsz > page ? prev->vaddr + prev->memsz : page;

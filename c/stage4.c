@@ -118,12 +118,6 @@ static void read_memory_map(const struct bios_handoff *h, struct memmap *m)
                    (unsigned)h->e820_count, m->count);
 }
 
-/* Page tables needed to map `pages` pages at one place, at most. */
-static uint64_t tables_for(uint64_t pages)
-{
-    return (pages + 511) / 512 + 1 + (pages + 512 * 512 - 1) / (512 * 512) + 1 + 1;
-}
-
 /* Page tables to map `span` bytes with pages of `level` (0 = 4 KiB,
  * 1 = 2 MiB, 2 = 1 GiB), at most. */
 static uint64_t tables_for_span(uint64_t span, int level)
@@ -132,6 +126,12 @@ static uint64_t tables_for_span(uint64_t span, int level)
     for (int l = level + 1; l <= 3; l++)
         tables += (span >> (12 + 9 * l)) + 2;
     return tables;
+}
+
+/* ... and with 4 KiB pages. */
+static uint64_t tables_for(uint64_t pages)
+{
+    return tables_for_span(pages * PAGE_SIZE, 0);
 }
 
 static void check_memory(uint64_t stack_pages, uint64_t info_pages, uint64_t phys_size,
@@ -181,7 +181,7 @@ static void fill_memory_map(struct memmap *out, const struct memmap *clean_map,
     out->count = clean_map->count;
     memcpy(out->region, clean_map->region, clean_map->count * sizeof(clean_map->region[0]));
     int err = memmap_mark(out, 0, MiB, EMBEDBOOT_MEMORY_BOOTLOADER, EMBEDBOOT_MEMORY_USABLE);
-    uint64_t blob_end = ((uint64_t)blob + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    uint64_t blob_end = page_up((uint64_t)blob + size);
     err |= memmap_mark(out, (uint64_t)blob, blob_end, EMBEDBOOT_MEMORY_BOOTLOADER,
                        EMBEDBOOT_MEMORY_USABLE);
     for (unsigned i = 0; i < pool.nlog; i++)
@@ -260,10 +260,7 @@ static void map_physical_memory(struct layout *l, struct vspace *vs, int level)
 /* A PML4 entry pointing at the PML4 itself (NX: the tables are data). */
 static void map_recursive(struct layout *l, struct vspace *vs)
 {
-    uint64_t slot = vspace_take_slot(vs);
-    if (!slot)
-        panic("no free PML4 entry for the recursive mapping");
-    l->recursive_index = (slot >> 39) & 511;
+    l->recursive_index = (take_slot_or_panic(vs, "recursive mapping") >> 39) & 511;
     ((uint64_t *)l->pml4)[l->recursive_index] = l->pml4 | PTE_P | PTE_W | (env.nx ? PTE_NX : 0);
     l->has_recursive = 1;
 }
@@ -408,7 +405,7 @@ static void map_handoff(struct layout *l)
 {
     uint64_t handoff = (uint64_t)_handoff_start & ~(PAGE_SIZE - 1);
     map_or_panic("hand-off page", l->pml4, handoff, handoff,
-                 ((uint64_t)_handoff_end - handoff + PAGE_SIZE - 1) / PAGE_SIZE, PT_EXEC);
+                 (page_up((uint64_t)_handoff_end) - handoff) / PAGE_SIZE, PT_EXEC);
 }
 
 /* Bytes of physical address space the framebuffer takes, whole pages. */
@@ -418,7 +415,7 @@ static uint64_t framebuffer_bytes(const struct embedboot_framebuffer *fb)
         return VGA_TEXT_END - VGA_TEXT;
     if (fb->pixel_format == EMBEDBOOT_PIXELS_INDEX)
         return VGA_13H_END - VGA_13H;
-    return ((uint64_t)fb->stride * fb->height + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    return page_up((uint64_t)fb->stride * fb->height);
 }
 
 /* VGA memory stays identity-mapped below 1 MiB; a VBE framebuffer gets a
@@ -466,8 +463,8 @@ void stage4_main(const struct bios_handoff *h)
     frames_reserve(&pool, (uint64_t)blob, (uint64_t)blob + size);
 
     l.max_regions = clean_map.count + 2 * (FRAMES_MAX_LOG + 3) + 1;
-    l.info_pages = (sizeof(struct embedboot_boot_info) +
-                    l.max_regions * sizeof(struct embedboot_memory_region) + PAGE_SIZE - 1) / PAGE_SIZE;
+    l.info_pages = page_up(sizeof(struct embedboot_boot_info) +
+                           l.max_regions * sizeof(struct embedboot_memory_region)) / PAGE_SIZE;
     l.phys_size = (hdr->features & FEATURE_MAP_PHYSICAL_MEMORY) ? physical_span(&clean_map) : 0;
     int phys_level = physical_map_level(h->cpu_flags & CPU_1G_PAGES);
     check_config(&l);
