@@ -55,7 +55,7 @@ expect_halt disk-error-stage1 "$T/cut-loader.bin" "embedboot: error: disk read f
 # A corrupted kernel blob is caught by the CRC-32 before it is parsed; a
 # kernel swapped after the build (CRC fixed up) by stage 4's ELF checks.
 kdir=$T/check-high
-blob=$(( 0x$(nm $kdir/bootloader.elf | awk '$3 == "_kernel_lba" { print $1 }') * 512 ))
+blob=$(( $(image_lba $kdir) * 512 ))
 hdr=$(image_symbol $kdir _image_header)
 for c in corrupt hostile-machine hostile-phoff; do cp "$img" "$T/$c.bin"; done
 build/tests/patchimg "$T/corrupt.bin" $blob $hdr 0x1000 0x4242

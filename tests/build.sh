@@ -24,7 +24,7 @@ le32() { od -An -v -tu4 -j "$1" -N 4 "$img" | tr -d ' '; }
     || fail "stage 1: jmp short + nop over the BPB" "$(bytes 0 3)"
 stage1_bytes=$(objdump -h build/stages/stage1.o | awk '$2 == ".stage1" { print $3 }')
 [ "$((16#${stage1_bytes:-0}))" = 512 ] && pass "stage 1: exactly 512 bytes" || fail "stage 1: exactly 512 bytes" "$stage1_bytes"
-used=$((16#$(nm $T/pipeline/bootloader.elf | awk '$3 == "_image_sectors" { print $1 }')))
+used=$(symbol_value $T/pipeline _image_sectors)
 if [ "$(bytes 446 1)" = 80 ] && [ "$(le32 454)" = 1 ] && [ "$(le32 458)" = $((used - 1)) ] &&
    [ $used -le $((size / 512)) ] && [ "$(bytes 462 48)" = "$(printf '0%.0s' {1..96})" ]; then
     pass "stage 1: one bootable partition covering the image"

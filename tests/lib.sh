@@ -169,9 +169,13 @@ bar_points() {
     done
 }
 
-# Byte offsets inside a built image, from its linker symbols.
-image_symbol() {          # image_symbol KDIR SYMBOL -> value - 0x7c00
-    local v
-    v=$(nm "$1/bootloader.elf" | awk -v s="$2" '$3 == s { print $1 }')
-    printf '%d' $((0x$v - 0x7c00))
+# Places inside a built image, from its linker symbols.
+symbol_value() {          # symbol_value KDIR SYMBOL
+    printf '%d' $((16#$(nm "$1/bootloader.elf" | awk -v s="$2" '$3 == s { print $1 }')))
+}
+image_symbol() {          # image_symbol KDIR SYMBOL -> byte offset in the image
+    printf '%d' $(( $(symbol_value "$1" "$2") - 0x7c00 ))
+}
+image_lba() {             # image_lba KDIR -> the kernel blob's first sector
+    symbol_value "$1" _kernel_lba
 }

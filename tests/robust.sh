@@ -59,7 +59,7 @@ grep -q "all [0-9]* checks passed" "$LOGS/bochs.serial" 2>/dev/null &&
 
 section "disk errors (blkdebug)"
 
-lba=$((16#$(nm $T/check-high/bootloader.elf | awk '$3 == "_kernel_lba" { print $1 }')))
+lba=$(image_lba $T/check-high)
 printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "%d"\nonce = "on"\n' $((lba + 2)) > "$T/transient.conf"
 printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "%d"\n' $((lba + 2)) > "$T/permanent.conf"
 blk() { echo "driver=raw,file.driver=blkdebug,file.config=$T/$1.conf,file.image.filename=$img"; }
@@ -72,7 +72,7 @@ expect_halt disk-permanent "$img" \
 section "kernels swapped after the build (CRC fixed up)"
 
 kdir=$T/check-high
-blob=$((16#$(nm $kdir/bootloader.elf | awk '$3 == "_kernel_lba" { print $1 }') * 512))
+blob=$(( $(image_lba $kdir) * 512 ))
 hdr=$(image_symbol $kdir _image_header)
 while IFS='|' read -r name at value message; do
     cp "$img" "$T/$name.bin"
