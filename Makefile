@@ -40,9 +40,10 @@ endif
 include targets/stage4.mk
 include targets/host.mk
 include targets/kernel.mk
+include targets/uefi.mk
 
 .DELETE_ON_ERROR:
-.PHONY: all run run-image test bench fuzz fuzzers gdb gdb-kernel usb screenshot unit-tests example-kernel test-kernels clean FORCE
+.PHONY: all run run-uefi run-image test bench fuzz fuzzers gdb gdb-kernel usb screenshot unit-tests example-kernel test-kernels clean FORCE
 
 all: example-kernel
 
@@ -50,7 +51,7 @@ all: example-kernel
 # Stages 1-4: built once, independent of the kernel.
 
 ASM_SRCS := stage1 stage2 cpu memory load video stage3 gdt handoff
-C_SRCS   := stage4 console serial textcon string fmt crc32 elf_check memmap frames \
+C_SRCS   := stage4 boot_build boot_enter console serial textcon string fmt crc32 elf_check memmap frames \
             paging kernel_load vspace config acpi
 STAGE_OBJS := $(ASM_SRCS:%=$(BUILD)/stages/%.o) $(C_SRCS:%=$(BUILD)/stages/%.o)
 
@@ -61,6 +62,28 @@ $(BUILD)/stages/%.o: asm/%.asm asm/handoff.inc | $(BUILD)/stages
 $(BUILD)/stages/%.o: c/%.c $(wildcard c/*.h) include/embedboot.h | $(BUILD)/stages
 	$(call say,CC,$<)
 	$(Q)$(CC) $(STAGE4_CFLAGS) -c -o $@ $<
+
+# The UEFI application's objects: the shared C again, position-independent,
+# its own front end (c/uefi/) and the hand-off page.
+UEFI_SHARED := boot_build boot_enter serial string fmt crc32 elf_check memmap frames paging \
+               kernel_load vspace config acpi
+UEFI_OWN    := main console cpu gop memory tables
+UEFI_OBJS   := $(UEFI_SHARED:%=$(BUILD)/uefi/%.o) $(UEFI_OWN:%=$(BUILD)/uefi/uefi_%.o) \
+               $(BUILD)/uefi/handoff.o
+
+$(BUILD)/uefi/%.o: c/%.c $(wildcard c/*.h) include/embedboot.h | $(BUILD)/uefi
+	$(call say,CC,$<)
+	$(Q)$(CC) $(UEFI_CFLAGS) -c -o $@ $<
+	$(Q)$(call uefi_no_got,$@)
+
+$(BUILD)/uefi/uefi_%.o: c/uefi/%.c $(wildcard c/*.h c/uefi/*.h) include/embedboot.h | $(BUILD)/uefi
+	$(call say,CC,$<)
+	$(Q)$(CC) $(UEFI_CFLAGS) -c -o $@ $<
+	$(Q)$(call uefi_no_got,$@)
+
+$(BUILD)/uefi/handoff.o: asm/handoff.asm asm/handoff.inc | $(BUILD)/uefi
+	$(call say,NASM,$<)
+	$(Q)$(NASM) -f elf64 -I asm/ -o $@ $<
 
 # ---------------------------------------------------------------------------
 # Host tools: the kernel check (same C as stage 4) and the header writer.
@@ -143,20 +166,40 @@ $(HDR): $(BLOB) $(BUILD)/host/mkheader $(KDIR)/settings $(wildcard $(KERNEL_MANI
 $(KDIR)/header.o: $(HDR)
 	$(Q)$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
 	    --rename-section .data=.image_header,alloc,load,readonly,data,contents \
-	    --strip-symbol $(HMANGLED)_start --strip-symbol $(HMANGLED)_end \
+	    --redefine-sym $(HMANGLED)_start=_image_header --strip-symbol $(HMANGLED)_end \
 	    --strip-symbol $(HMANGLED)_size $< $@
 
-$(KDIR)/bootloader.elf: $(STAGE_OBJS) $(KDIR)/header.o $(KDIR)/libkernel.a linker.ld
-	$(call say,LD,$@)
-	$(Q)$(LD) -n -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(STAGE_OBJS) $(KDIR)/header.o $(KDIR)/libkernel.a
+$(KDIR)/esp.img: $(KDIR)/BOOTX64.EFI scripts/mkesp.sh
+	$(call say,ESP,$@)
+	$(Q)scripts/mkesp.sh $@ $<
 
-$(IMAGE): $(KDIR)/bootloader.elf
+# The linker places everything, the ESP's size included (_esp_sectors).
+$(KDIR)/bootloader.elf: $(STAGE_OBJS) $(KDIR)/header.o $(KDIR)/libkernel.a $(KDIR)/esp.img linker.ld
+	$(call say,LD,$@)
+	$(Q)$(LD) -n -z noexecstack --no-warn-rwx-segments -T linker.ld \
+	    --defsym _esp_sectors=$$(($$(stat -c %s $(KDIR)/esp.img) / 512)) \
+	    -o $@ $(STAGE_OBJS) $(KDIR)/header.o $(KDIR)/libkernel.a
+
+# The BIOS part (stage 1 to the kernel blob), padded to the ESP's first
+# sector, then the ESP.
+$(IMAGE): $(KDIR)/bootloader.elf $(KDIR)/esp.img
 	$(call say,OBJCOPY,$@)
 	$(Q)$(OBJCOPY) -O binary $< $@.tmp
-	$(call say,PAD,$@)
-	$(Q)truncate -s %512 $@.tmp
-	$(Q)truncate -s '>1M' $@.tmp
+	$(call say,ESP,$@)
+	$(Q)truncate -s $$(($$(nm $< | awk '$$3 == "_esp_lba" { print "0x" $$1 }') * 512)) $@.tmp
+	$(Q)cat $(KDIR)/esp.img >> $@.tmp
 	$(Q)mv $@.tmp $@
+
+# The UEFI application for the same kernel: the same header and embedded
+# kernel object as the BIOS image, linked into a PE32+.
+$(KDIR)/BOOTX64.EFI: $(UEFI_OBJS) $(KDIR)/header.o $(KDIR)/libkernel.a
+	$(call say,LD,$@)
+	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(UEFI_OBJS) $(KDIR)/header.o \
+	    --whole-archive $(KDIR)/libkernel.a --no-whole-archive
+
+EFI_APP ?= BOOTX64.EFI
+$(EFI_APP): $(KDIR)/BOOTX64.EFI
+	$(Q)cp $< $@
 
 # IMAGE=other/path.bin builds there; `image.bin` stays the name to ask for.
 ifneq ($(IMAGE),image.bin)
@@ -196,6 +239,9 @@ run-image:
 
 run: run-image
 	$(Q)scripts/run-qemu.sh $(IMAGE)
+
+run-uefi: run-image
+	$(Q)scripts/run-qemu.sh --uefi $(IMAGE)
 
 # Debugging: QEMU halted with a gdb stub, gdb attached (README: Debugging).
 gdb: run-image
@@ -263,10 +309,10 @@ fuzz: fuzzers test-kernels
 # the name asks for. PAYLOAD_MIB sets the payload kernel's size.
 include tests/boot/kernels/kernels.mk
 
-$(sort $(BUILD)/stages $(BUILD)/host $(KDIR) $(BUILD)/example-kernel):
+$(sort $(BUILD)/stages $(BUILD)/uefi $(BUILD)/host $(KDIR) $(BUILD)/example-kernel):
 	$(Q)mkdir -p $@
 
 clean:
-	rm -rf $(BUILD) image.bin
+	rm -rf $(BUILD) image.bin BOOTX64.EFI
 
 FORCE:

@@ -1,23 +1,14 @@
-; The one GDT, used by stage 2 (unreal and protected mode), stage 3 (long
-; mode) and left loaded for the kernel. It lives in the hand-off section,
-; whose pages stay mapped in the kernel's address space, so GDTR is still
-; valid at kernel entry. Accessed bits are preset: the CPU never has to
-; write to the descriptors, which the kernel maps read-only.
+; The GDT descriptor stages 2 and 3 load (32-bit base: they run below
+; 4 GiB). The GDT itself is in the hand-off page (asm/handoff.asm).
 
 %include "handoff.inc"
+
+extern gdt
 
 global gdt_descriptor
 
 section .handoff progbits alloc exec
 
-align 16
-gdt:
-    dq 0                        ; null
-    dq 0x00af9b000000ffff       ; 0x08: 64-bit code, DPL 0
-    dq 0x00cf93000000ffff       ; 0x10: data, flat 4 GiB
-    dq 0x00cf9b000000ffff       ; 0x18: 32-bit code, flat 4 GiB
-gdt_end:
-
 gdt_descriptor:
-    dw gdt_end - gdt - 1
+    dw GDT_SIZE - 1
     dd gdt

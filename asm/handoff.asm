@@ -1,17 +1,49 @@
-; enter_kernel: switch to the kernel's page tables and jump to its entry.
-; This page is identity-mapped both in stage 4's tables and the kernel's, so
-; execution continues across the CR3 write.
+; The hand-off page: the one GDT and enter_kernel. These bytes stay mapped
+; (identity) in the kernel's address space, so GDTR is still valid at kernel
+; entry, and execution continues across the CR3 write.
 ;
-;   void enter_kernel(u64 pml4, u64 entry, u64 stack_top, u64 boot_info)
-;                     rdi       rsi        rdx            rcx
+; On BIOS they run where they are linked (stages 2 and 3 use the GDT too).
+; The UEFI application copies [handoff_start, handoff_end) to a page of its
+; own, because the firmware's GDT lives in memory the kernel may reuse:
+; everything here is therefore position-independent.
+;
+; Accessed bits are preset in the descriptors: the CPU never has to write
+; to them, and the kernel maps this page read-only.
+
+%include "handoff.inc"
 
 BITS 64
 
-global enter_kernel
+global handoff_start, handoff_end, gdt, enter_kernel
 
 section .handoff progbits alloc exec
 
+align 16
+handoff_start:
+gdt:
+    dq 0                        ; null
+    dq 0x00af9b000000ffff       ; 0x08: 64-bit code, DPL 0
+    dq 0x00cf93000000ffff       ; 0x10: data, flat 4 GiB
+    dq 0x00cf9b000000ffff       ; 0x18: 32-bit code, flat 4 GiB
+%if $ - gdt != GDT_SIZE
+%error "GDT_SIZE in handoff.inc is wrong"
+%endif
+
+;   void enter_kernel(u64 pml4, u64 entry, u64 stack_top, u64 boot_info)
+;                     rdi       rsi        rdx            rcx
 enter_kernel:
+    lea rax, [rel gdt]          ; load this copy of the GDT, then CS and the rest
+    sub rsp, 16
+    mov word [rsp], GDT_SIZE - 1
+    mov [rsp + 2], rax
+    lgdt [rsp]
+    add rsp, 16
+    lea rax, [rel .reloaded]
+    push SEL_CODE64
+    push rax
+    o64 retf
+.reloaded:
+    LOAD_DATA_SEGMENTS          ; also zeroes the FS and GS bases
     mov cr3, rdi
     mov rsp, rdx
     push 0                      ; return address: rsp + 8 = stack_top, aligned
@@ -33,3 +65,4 @@ enter_kernel:
     xor r15d, r15d
     cld                         ; the ABI wants DF = 0 at a call
     ret                         ; to the entry, leaving the zero return address
+handoff_end:

@@ -9,7 +9,7 @@
 
 BITS 16
 
-extern _loader_sectors, _image_sectors, stage2_start
+extern _loader_sectors, _esp_lba, _esp_sectors, _image_sectors, stage2_start
 global _start, boot_drive, dap, print, print_error, putc
 global halt_with, halt, read_sectors, crlf
 
@@ -189,14 +189,21 @@ dap:        db 16, 0            ; disk address packet: size, reserved
     dd 0x454d4244               ; disk signature "DBME"
     dw 0
 
-; Partition table: one bootable entry covering the loader and the kernel
-; (LBA 1 to the end of the image). CHS fields say "use LBA".
+; Partition table: a bootable entry covering the loader and the kernel
+; (LBA 1 to the end of the BIOS part), then the EFI system partition that
+; UEFI firmware boots from. CHS fields say "use LBA".
     db 0x80                     ; bootable
     db 0x00, 0x02, 0x00         ; CHS of LBA 1
     db 0xda                     ; type: non-filesystem data
     db 0xfe, 0xff, 0xff         ; CHS beyond 1024 cylinders
     dd 1
     dd _image_sectors - 1
-    times 48 db 0
+    db 0x00                     ; not bootable (UEFI ignores the flag)
+    db 0xfe, 0xff, 0xff
+    db 0xef                     ; type: EFI system partition
+    db 0xfe, 0xff, 0xff
+    dd _esp_lba
+    dd _esp_sectors
+    times 32 db 0
 
     dw 0xaa55

@@ -8,7 +8,7 @@ static int sums_to_zero(const volatile uint8_t *p, uint32_t n)
     return sum == 0;
 }
 
-static int is_rsdp(const volatile uint8_t *p, uint64_t room)
+int acpi_is_rsdp(const volatile uint8_t *p, uint64_t room)
 {
     static const char sig[8] = { 'R', 'S', 'D', ' ', 'P', 'T', 'R', ' ' };
     for (int i = 0; i < 8; i++)
@@ -25,7 +25,7 @@ static int is_rsdp(const volatile uint8_t *p, uint64_t room)
 static uint64_t scan(const volatile uint8_t *low, uint64_t from, uint64_t to)
 {
     for (uint64_t a = from; a + 20 <= to; a += 16)
-        if (is_rsdp(low + a, to - a))
+        if (acpi_is_rsdp(low + a, to - a))
             return a;
     return 0;
 }

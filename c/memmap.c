@@ -9,15 +9,43 @@ uint32_t memmap_kind_of_e820(uint32_t type)
     return type >= 1 && type <= 5 ? type : EMBEDBOOT_MEMORY_UNKNOWN;
 }
 
+/* UEFI memory types (UEFI 2.10, 7.2 EFI_MEMORY_TYPE) as the kernel sees
+ * them after ExitBootServices: boot services memory is free, runtime
+ * services memory stays reserved, the loader's own is the loader's. */
+uint32_t memmap_kind_of_efi(uint32_t type)
+{
+    switch (type) {
+    case 7:  /* ConventionalMemory */
+    case 3:  /* BootServicesCode */
+    case 4:  /* BootServicesData */   return EMBEDBOOT_MEMORY_USABLE;
+    case 1:  /* LoaderCode */
+    case 2:  /* LoaderData */         return EMBEDBOOT_MEMORY_BOOTLOADER;
+    case 9:  /* ACPIReclaimMemory */  return EMBEDBOOT_MEMORY_ACPI_RECLAIMABLE;
+    case 10: /* ACPIMemoryNVS */      return EMBEDBOOT_MEMORY_ACPI_NVS;
+    case 8:  /* UnusableMemory */     return EMBEDBOOT_MEMORY_BAD;
+    case 0:  /* ReservedMemoryType */
+    case 5:  /* RuntimeServicesCode */
+    case 6:  /* RuntimeServicesData */
+    case 11: /* MemoryMappedIO */
+    case 12: /* MemoryMappedIOPortSpace */
+    case 13: /* PalCode */
+    case 15: /* UnacceptedMemoryType: the kernel would have to accept it */
+        return EMBEDBOOT_MEMORY_RESERVED;
+    default: /* PersistentMemory (14), OEM and OS types */
+        return EMBEDBOOT_MEMORY_UNKNOWN;
+    }
+}
+
 static int rank(uint32_t kind)
 {
     switch (kind) {
     case EMBEDBOOT_MEMORY_USABLE:           return 0;
-    case EMBEDBOOT_MEMORY_ACPI_RECLAIMABLE: return 1;
-    case EMBEDBOOT_MEMORY_ACPI_NVS:         return 2;
-    case EMBEDBOOT_MEMORY_UNKNOWN:          return 3;
-    case EMBEDBOOT_MEMORY_RESERVED:         return 4;
-    default:                                return 5;   /* bad */
+    case EMBEDBOOT_MEMORY_BOOTLOADER:       return 1;   /* UEFI: the loader's own */
+    case EMBEDBOOT_MEMORY_ACPI_RECLAIMABLE: return 2;
+    case EMBEDBOOT_MEMORY_ACPI_NVS:         return 3;
+    case EMBEDBOOT_MEMORY_UNKNOWN:          return 4;
+    case EMBEDBOOT_MEMORY_RESERVED:         return 5;
+    default:                                return 6;   /* bad */
     }
 }
 
@@ -66,6 +94,12 @@ static int next_boundary(const struct raw_region *raw, unsigned n, uint64_t afte
 
 int memmap_sanitise(struct memmap *m, const struct raw_region *raw, unsigned n)
 {
+    return memmap_sanitise_kinds(m, raw, n, memmap_kind_of_e820);
+}
+
+int memmap_sanitise_kinds(struct memmap *m, const struct raw_region *raw, unsigned n,
+                          uint32_t (*kind_of)(uint32_t type))
+{
     uint64_t start = UINT64_MAX, end = 0;
     m->count = 0;
 
@@ -80,12 +114,12 @@ int memmap_sanitise(struct memmap *m, const struct raw_region *raw, unsigned n)
             const struct raw_region *r = &raw[i];
             if (!r->length || r->base > start || raw_end(r) <= start)
                 continue;
-            uint32_t k = memmap_kind_of_e820(r->type);
-            if (!win || rank(k) > rank(memmap_kind_of_e820(win->type)) ||
-                (rank(k) == rank(memmap_kind_of_e820(win->type)) && r->type > win->type))
+            uint32_t k = kind_of(r->type);
+            if (!win || rank(k) > rank(kind_of(win->type)) ||
+                (rank(k) == rank(kind_of(win->type)) && r->type > win->type))
                 win = r;
         }
-        if (win && append(m, start, end, memmap_kind_of_e820(win->type), win->type))
+        if (win && append(m, start, end, kind_of(win->type), win->type))
             return -1;
         start = end;
     }

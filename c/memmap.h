@@ -14,17 +14,24 @@ struct memmap {
 
 struct raw_region {
     uint64_t base, length;
-    uint32_t type;           /* firmware type (E820) */
+    uint32_t type;           /* firmware type (E820 or UEFI) */
 };
 
 /* Kind for a raw E820 type: 1-5 map to themselves, others are UNKNOWN. */
 uint32_t memmap_kind_of_e820(uint32_t type);
 
+/* Kind for a UEFI memory type, after ExitBootServices. */
+uint32_t memmap_kind_of_efi(uint32_t type);
+
 /* Build a clean map from raw entries in any order, overlapping, empty or
  * wrapping. Where entries overlap, the more restrictive kind wins (usable <
- * ACPI reclaimable < ACPI NVS < unknown < reserved < bad). Returns 0, or -1
+ * bootloader < ACPI reclaimable < ACPI NVS < unknown < reserved < bad). Returns 0, or -1
  * if the result would not fit in the capacity. */
 int memmap_sanitise(struct memmap *m, const struct raw_region *raw, unsigned n);
+
+/* The same for another firmware's types (UEFI's), with its own kinds. */
+int memmap_sanitise_kinds(struct memmap *m, const struct raw_region *raw, unsigned n,
+                          uint32_t (*kind_of)(uint32_t type));
 
 /* Give [start, end) the kind `kind`. With only_kind != 0, only the parts
  * that currently have that kind change; otherwise everything in the range

@@ -12,8 +12,8 @@ else
 fi
 img=$T/pipeline/image.bin
 
-# Stage 1: one sector, jmp short + nop, 0xAA55, one bootable partition
-# entry covering LBA 1 to the end of the image.
+# Stage 1: one sector, jmp short + nop, 0xAA55, and a partition table with
+# a bootable entry covering LBA 1 to the end of the BIOS part, then the ESP.
 size=$(stat -c %s "$img")
 bytes() { od -An -v -tx1 -j "$1" -N "$2" "$img" | tr -d ' \n'; }
 le32() { od -An -v -tu4 -j "$1" -N 4 "$img" | tr -d ' '; }
@@ -26,11 +26,29 @@ stage1_bytes=$(objdump -h build/stages/stage1.o | awk '$2 == ".stage1" { print $
 [ "$((16#${stage1_bytes:-0}))" = 512 ] && pass "stage 1: exactly 512 bytes" || fail "stage 1: exactly 512 bytes" "$stage1_bytes"
 used=$(symbol_value $T/pipeline _image_sectors)
 if [ "$(bytes 446 1)" = 80 ] && [ "$(le32 454)" = 1 ] && [ "$(le32 458)" = $((used - 1)) ] &&
-   [ $used -le $((size / 512)) ] && [ "$(bytes 462 48)" = "$(printf '0%.0s' {1..96})" ]; then
-    pass "stage 1: one bootable partition covering the image"
+   [ $used -le $((size / 512)) ]; then
+    pass "stage 1: a bootable partition covering the BIOS loader and kernel"
 else
-    fail "stage 1: one bootable partition covering the image" \
+    fail "stage 1: a bootable partition covering the BIOS loader and kernel" \
         "flag $(bytes 446 1) start $(le32 454) count $(le32 458), loader + kernel $used sectors"
+fi
+esp=$(le32 470) esp_count=$(le32 474)
+if [ "$(bytes 462 1)" = 00 ] && [ "$(bytes 466 1)" = ef ] && [ $((esp % 2048)) -eq 0 ] &&
+   [ $esp -ge $used ] && [ $((esp + esp_count)) -eq $((size / 512)) ] &&
+   [ "$(bytes 478 32)" = "$(printf '0%.0s' {1..64})" ]; then
+    pass "stage 1: second entry is the ESP (type 0xEF, 1 MiB-aligned, to the end of the image)"
+else
+    fail "stage 1: second entry is the ESP (type 0xEF, 1 MiB-aligned, to the end of the image)" \
+        "type $(bytes 466 1) start $esp count $esp_count, image $((size / 512)) sectors"
+fi
+rm -f "$T/pipeline/BOOTX64.copy"
+if MTOOLS_SKIP_CHECK=1 mcopy -i "$img@@$((esp * 512))" ::/EFI/BOOT/BOOTX64.EFI "$T/pipeline/BOOTX64.copy" &&
+   cmp -s "$T/pipeline/BOOTX64.copy" "$T/pipeline/BOOTX64.EFI" &&
+   [ "$(od -An -c -N 2 "$T/pipeline/BOOTX64.copy" | tr -d ' ')" = MZ ]; then
+    pass "ESP: a FAT file system holding EFI/BOOT/BOOTX64.EFI, the application built for the kernel"
+else
+    fail "ESP: a FAT file system holding EFI/BOOT/BOOTX64.EFI, the application built for the kernel" \
+        "not readable with mtools at sector $esp, or not the built application"
 fi
 # The BPB area is zero: nothing of ours a BIOS could overwrite.
 [ "$(bytes 3 87 | tr -d 0)" = "" ] && pass "stage 1: BPB area holds no code" \
@@ -56,7 +74,8 @@ out=$(make --no-print-directory V=1 KDIR=$T/pipeline IMAGE="$img" KERNEL="$GOOD"
 missing=""
 for cmd in "build/host/kcheck" "size -A" "objcopy --strip-debug" "objcopy -I binary -O elf64-x86-64 -B i386:x86-64" \
            "--rename-section .data=.kernel" "=_kernel_start_addr" "=_kernel_end_addr" "=_kernel_size" \
-           "ar crs" "ld -n" "-T linker.ld" "objcopy -O binary" "truncate -s %512"; do
+           "ar crs" "ld -n" "-T linker.ld" "objcopy -O binary" "ld -m i386pep --subsystem 10" \
+           "--whole-archive build/t/pipeline/libkernel.a" "scripts/mkesp.sh" "--defsym _esp_sectors="; do
     grep -qF -- "$cmd" <<< "$out" || missing="$missing [$cmd]"
 done
 [ -z "$missing" ] && pass "V=1 prints every pipeline command" || fail "V=1 prints every pipeline command" "missing$missing"

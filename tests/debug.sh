@@ -116,7 +116,7 @@ else
     usb usb-swap "is in use: $loop is a swap area" EMBEDBOOT_MOUNTS=$T/mounts-none EMBEDBOOT_SWAPS=$T/swaps
     usb usb-fixed "is neither removable nor USB-attached" "${quiet[@]}"
     echo 64 > "$fake/block/$n/size"
-    usb usb-too-small "holds 0 MiB, less than the image's 1 MiB" "${quiet[@]}" EMBEDBOOT_SYSFS=$fake
+    usb usb-too-small "holds 0 MiB, less than the image's" "${quiet[@]}" EMBEDBOOT_SYSFS=$fake
     echo 8192 > "$fake/block/$n/size"
     usb usb-no-confirm "no confirmation (not a terminal): run again with YES=1" "${quiet[@]}" \
         EMBEDBOOT_SYSFS=$fake

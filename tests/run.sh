@@ -32,12 +32,10 @@ for t in build/tests/unit/test_*; do
     [ $status -le 1 ] || fail "unit $(basename "$t")" "crashed (status $status): $(tail -n 3 "$LOGS/$(basename "$t").err")"
 done
 
-. tests/build.sh
-. tests/boot.sh
-. tests/config.sh
-. tests/graphics.sh
-. tests/debug.sh
-. tests/robust.sh
+# TESTS="build uefi" runs some parts only (the unit tests always run).
+for part in ${TESTS:-build boot config graphics debug robust uefi}; do
+    . tests/$part.sh
+done
 
 printf '\n'
 [ $FAILED -eq 0 ] || printf 'failed: %s\n' "${FAILED_NAMES[*]}"

@@ -200,9 +200,51 @@ TEST(mark_adjacent_allocations_merge)
     CHECK_EQ(m.region[4].length, 0x2000);
 }
 
+/* UEFI types (an OVMF map, shortened): boot services memory becomes usable,
+ * runtime services and MMIO stay reserved, the loader's own is bootloader,
+ * types the loader does not know are kept with their number. */
+TEST(uefi_types_become_kinds)
+{
+    static const struct raw_region ovmf[] = {
+        { 0x0, 0x1000, 4 },             { 0x1000, 0x9e000, 7 },     { 0x9f000, 0x1000, 2 },
+        { 0x100000, 0x700000, 7 },      { 0x800000, 0x8000, 10 },   { 0x808000, 0x100000, 3 },
+        { 0x908000, 0x20000, 1 },       { 0x928000, 0x10000, 5 },   { 0x938000, 0x10000, 6 },
+        { 0x948000, 0x4000, 9 },        { 0x94c000, 0x1000, 8 },    { 0x94d000, 0x1000, 14 },
+        { 0x94e000, 0x1000, 0x80000001u }, { 0xb0000000, 0x10000000, 11 },
+    };
+    static const uint32_t want[] = {
+        EMBEDBOOT_MEMORY_USABLE, EMBEDBOOT_MEMORY_USABLE, EMBEDBOOT_MEMORY_BOOTLOADER,
+        EMBEDBOOT_MEMORY_USABLE, EMBEDBOOT_MEMORY_ACPI_NVS, EMBEDBOOT_MEMORY_USABLE,
+        EMBEDBOOT_MEMORY_BOOTLOADER, EMBEDBOOT_MEMORY_RESERVED, EMBEDBOOT_MEMORY_RESERVED,
+        EMBEDBOOT_MEMORY_ACPI_RECLAIMABLE, EMBEDBOOT_MEMORY_BAD, EMBEDBOOT_MEMORY_UNKNOWN,
+        EMBEDBOOT_MEMORY_UNKNOWN, EMBEDBOOT_MEMORY_RESERVED,
+    };
+    reset(1024);
+    CHECK_EQ(memmap_sanitise_kinds(&m, ovmf, 14, memmap_kind_of_efi), 0);
+    check_invariants();
+    CHECK_EQ(m.count, 14);                      /* different types: nothing merges */
+    for (unsigned i = 0; i < m.count && i < 14; i++) {
+        CHECK_EQ(m.region[i].kind, want[i]);
+        CHECK_EQ(m.region[i].firmware_type, ovmf[i].type);
+    }
+}
+
+/* Where the loader's memory overlaps free memory, the loader's wins. */
+TEST(uefi_loader_memory_wins_over_usable)
+{
+    static const struct raw_region r[] = { { 0x100000, 0x100000, 7 }, { 0x180000, 0x1000, 2 } };
+    reset(1024);
+    CHECK_EQ(memmap_sanitise_kinds(&m, r, 2, memmap_kind_of_efi), 0);
+    check_invariants();
+    CHECK_EQ(m.count, 3);
+    CHECK_EQ(m.region[1].start, 0x180000);
+    CHECK_EQ(m.region[1].kind, EMBEDBOOT_MEMORY_BOOTLOADER);
+}
+
 UNIT_MAIN(memmap, T(qemu_pc_map_is_kept_as_is), T(q35_memory_above_4g_is_usable),
           T(unsorted_overlapping_and_empty_entries), T(unknown_types_are_kept_with_their_number),
           T(adjacent_same_kind_entries_merge), T(wrapping_entry_is_clamped),
           T(many_entries_more_than_128), T(capacity_overflow_is_reported),
           T(mark_splits_a_usable_region), T(mark_only_usable_leaves_reserved_alone),
-          T(mark_fills_a_hole), T(mark_adjacent_allocations_merge))
+          T(mark_fills_a_hole), T(mark_adjacent_allocations_merge), T(uefi_types_become_kinds),
+          T(uefi_loader_memory_wins_over_usable))

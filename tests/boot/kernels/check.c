@@ -144,26 +144,62 @@ static void check_memory_map(const struct embedboot_boot_info *info)
     check(total_of(r, n, EMBEDBOOT_MEMORY_BOOT_INFO) == info->boot_info_size,
           "boot info frames marked boot info");
     check(total_of(r, n, EMBEDBOOT_MEMORY_PAGE_TABLES) >= 4 * 4096, "page tables marked");
-    check(covered_by(r, n, 0x100000, 0x100000 + 4096, EMBEDBOOT_MEMORY_BOOTLOADER),
-          "kernel blob at 1 MiB marked bootloader");
+    if (info->firmware == EMBEDBOOT_FIRMWARE_BIOS)
+        check(covered_by(r, n, 0x100000, 0x100000 + 4096, EMBEDBOOT_MEMORY_BOOTLOADER),
+              "kernel blob at 1 MiB marked bootloader");
+    else
+        check(total_of(r, n, EMBEDBOOT_MEMORY_BOOTLOADER) > 0, "the loader's memory marked bootloader");
     uint64_t usable = total_of(r, n, EMBEDBOOT_MEMORY_USABLE);
     kprintf("check kernel: %llu regions, %llu KiB usable\n", (unsigned long long)n,
             (unsigned long long)usable / 1024);
     check(usable > 0, "usable memory left for the kernel");
 }
 
+/* What must not depend on the firmware, on one line: the test compares it
+ * between a BIOS and a UEFI boot of the same image. */
+static void print_invariants(const struct embedboot_boot_info *info)
+{
+    uint32_t same = EMBEDBOOT_NX_ENABLED | EMBEDBOOT_SSE_ENABLED | EMBEDBOOT_HAS_TLS |
+                    EMBEDBOOT_HAS_PHYSICAL_MEMORY_MAP | EMBEDBOOT_HAS_RECURSIVE_INDEX |
+                    EMBEDBOOT_HAS_RSDP | EMBEDBOOT_HAS_FRAMEBUFFER;
+    kprintf("check kernel: invariants: size %u flags 0x%x virt 0x%llx-0x%llx entry 0x%llx "
+            "phys size 0x%llx stack 0x%llx-0x%llx tls 0x%llx/%llu/%llu features 0x%x pages %u\n",
+            info->size, info->flags & same, (unsigned long long)info->kernel_virtual_start,
+            (unsigned long long)info->kernel_virtual_end, (unsigned long long)info->kernel_entry,
+            (unsigned long long)info->kernel_physical_size,
+            (unsigned long long)info->stack_bottom, (unsigned long long)info->stack_top,
+            (unsigned long long)info->tls.start_address, (unsigned long long)info->tls.file_size,
+            (unsigned long long)info->tls.mem_size, info->features, info->kernel_stack_pages);
+}
+
+static void check_framebuffer(const struct embedboot_boot_info *info)
+{
+    const struct embedboot_framebuffer *fb = &info->framebuffer;
+    if (info->firmware == EMBEDBOOT_FIRMWARE_BIOS) {
+        check((info->flags & EMBEDBOOT_HAS_FRAMEBUFFER) &&
+              fb->pixel_format == EMBEDBOOT_PIXELS_TEXT && fb->width == 80 && fb->height == 25 &&
+              !probe(WRITE, (void *)fb->virtual_address), "VGA text framebuffer mapped");
+        return;
+    }
+    check((info->flags & EMBEDBOOT_HAS_FRAMEBUFFER) && fb->pixel_format == EMBEDBOOT_PIXELS_RGB &&
+          fb->bits_per_pixel == 32 && fb->stride >= fb->width * 4 &&
+          !probe(WRITE, (void *)fb->virtual_address) &&
+          !probe(WRITE, (const uint8_t *)fb->virtual_address + fb->stride * fb->height - 1),
+          "GOP framebuffer described and mapped writable");
+}
+
 static void check_boot_info(const struct embedboot_boot_info *info)
 {
-    check(info->firmware == EMBEDBOOT_FIRMWARE_BIOS, "firmware is BIOS");
+    check(info->firmware == EMBEDBOOT_FIRMWARE_BIOS || info->firmware == EMBEDBOOT_FIRMWARE_UEFI,
+          "firmware is BIOS or UEFI");
+    kprintf("check kernel: firmware %s\n",
+            info->firmware == EMBEDBOOT_FIRMWARE_UEFI ? "UEFI" : "BIOS");
     check(info->kernel_entry == (uint64_t)_start, "entry point recorded");
     check(info->kernel_virtual_start == (uint64_t)__kernel_start &&
           info->kernel_virtual_end == (uint64_t)__kernel_end, "kernel virtual range recorded");
     check(info->kernel_physical_start % 4096 == 0 && info->kernel_physical_start >= 0x100000,
           "kernel physical range sane");
-    check((info->flags & EMBEDBOOT_HAS_FRAMEBUFFER) &&
-          info->framebuffer.pixel_format == EMBEDBOOT_PIXELS_TEXT &&
-          info->framebuffer.width == 80 && info->framebuffer.height == 25 &&
-          !probe(WRITE, (void *)info->framebuffer.virtual_address), "VGA text framebuffer mapped");
+    check_framebuffer(info);
     check(!(info->flags & (EMBEDBOOT_HAS_PHYSICAL_MEMORY_MAP | EMBEDBOOT_HAS_RECURSIVE_INDEX)) &&
           info->physical_memory_offset == 0 && info->recursive_index == 0,
           "absent features flagged absent, fields zero");
@@ -184,5 +220,6 @@ void kmain(const struct embedboot_boot_info *info)
     check_stack(info);
     check_boot_info(info);
     check_memory_map(info);
+    print_invariants(info);
     checks_finish("check kernel");
 }

@@ -1,0 +1,191 @@
+/* Memory on UEFI: the firmware's map, the pages we allocate, and the exit
+ * from boot services.
+ *
+ * All frames the kernel gets come from one AllocatePages "arena" sized by
+ * boot_prepare, handed out by the same first-fit pool the BIOS path uses
+ * (frames.h), so both paths log and mark the final map the same way. The
+ * arena is EfiLoaderData to the firmware; its unused rest is given back as
+ * usable in the kernel's map. */
+#include <string.h>
+
+#include "../console.h"
+#include "../frames.h"
+#include "uefi.h"
+
+#define MAX_DESCRIPTORS  1024            /* = memmap_mark's limit */
+#define MAP_SLACK        32              /* descriptors the map may still grow by */
+#define MAX_ALLOCATIONS  8
+
+static struct frame_pool pool;
+static struct raw_region raw[MAX_DESCRIPTORS];
+static struct embedboot_memory_region clean[MAX_DESCRIPTORS];
+static struct { uint64_t address, pages; } allocations[MAX_ALLOCATIONS];
+static unsigned nallocations;
+static uint64_t arena, arena_pages;
+
+static uint8_t *map;                      /* the GetMemoryMap buffer */
+static uint64_t map_capacity, map_size, map_key, descriptor_size;
+
+uint64_t boot_alloc_frames(uint64_t pages, uint32_t kind)
+{
+    return frames_alloc(&pool, pages, kind);
+}
+
+/* A local function, passed by address: the address of another file's
+ * function would be loaded from a GOT, which the PE link does not have
+ * (the build refuses such objects, targets/uefi.mk). */
+static uint32_t kind_of(uint32_t type)
+{
+    return memmap_kind_of_efi(type);
+}
+
+/* Boot services memory is conventional memory once they have exited:
+ * it merges with its neighbours as one usable region. */
+static int free_after_exit(uint32_t type)
+{
+    return type == EFI_BOOT_SERVICES_CODE || type == EFI_BOOT_SERVICES_DATA;
+}
+
+uint64_t uefi_alloc_pages(uint64_t pages, uint64_t max_address, const char *what)
+{
+    uint64_t address = max_address;
+    int type = max_address ? EFI_ALLOCATE_MAX_ADDRESS : EFI_ALLOCATE_ANY_PAGES;
+
+    if (nallocations == MAX_ALLOCATIONS)
+        panic("more than %u allocations (a bug)", MAX_ALLOCATIONS);
+    if (uefi.bs->allocate_pages(type, EFI_LOADER_DATA, pages, &address) != EFI_SUCCESS) {
+        if (max_address)
+            return 0;
+        uefi.panic_status = EFI_OUT_OF_RESOURCES;
+        panic("not enough memory: AllocatePages cannot give %llu KiB for the %s",
+              (unsigned long long)pages * 4, what);
+    }
+    allocations[nallocations].address = address;
+    allocations[nallocations++].pages = pages;
+    return address;
+}
+
+void uefi_release_all(void)
+{
+    while (nallocations) {
+        nallocations--;
+        uefi.bs->free_pages(allocations[nallocations].address, allocations[nallocations].pages);
+    }
+}
+
+/* A buffer for the map as it is now, with room for it to grow a little. */
+static void allocate_map_buffer(void)
+{
+    uint64_t size = 0, key;
+    uint32_t version;
+    if (uefi.bs->get_memory_map(&size, 0, &key, &descriptor_size, &version) !=
+        EFI_BUFFER_TOO_SMALL || descriptor_size < sizeof(struct efi_memory_descriptor))
+        panic("GetMemoryMap does not report its size");
+    map_capacity = size + MAP_SLACK * descriptor_size;
+    map = (uint8_t *)uefi_alloc_pages(page_up(map_capacity) / PAGE_SIZE, 0, "memory map");
+}
+
+static efi_status read_map(void)
+{
+    uint32_t version;
+    map_size = map_capacity;
+    return uefi.bs->get_memory_map(&map_size, (struct efi_memory_descriptor *)map, &map_key,
+                                   &descriptor_size, &version);
+}
+
+/* The map in `map` as a clean list; entries are DescriptorSize apart,
+ * which is larger than the struct on most firmware. */
+static int clean_map(struct memmap *out)
+{
+    unsigned n = 0;
+    for (uint64_t off = 0; off + descriptor_size <= map_size && n < MAX_DESCRIPTORS;
+         off += descriptor_size) {
+        const struct efi_memory_descriptor *d = (const void *)(map + off);
+        raw[n++] = (struct raw_region){ d->physical_start, d->pages * PAGE_SIZE,
+                                        free_after_exit(d->type) ? EFI_CONVENTIONAL_MEMORY
+                                                                 : d->type };
+    }
+    if (map_size / descriptor_size > MAX_DESCRIPTORS)
+        return -1;
+    return memmap_sanitise_kinds(out, raw, n, kind_of);
+}
+
+void uefi_describe_memory(struct boot_machine *m)
+{
+    struct memmap now = { clean, 0, MAX_DESCRIPTORS };
+
+    allocate_map_buffer();
+    if (read_map() != EFI_SUCCESS || clean_map(&now))
+        panic("cannot read the memory map (%llu descriptors)",
+              (unsigned long long)(map_size / descriptor_size));
+    for (unsigned i = 0; i < now.count; i++) {
+        uint64_t end = now.region[i].start + now.region[i].length;
+        if (end > m->physical_top)
+            m->physical_top = end;
+    }
+    /* At the exit the map has our allocations too: a few descriptors more,
+     * each of which the marks below may split. */
+    m->max_regions = now.count + MAP_SLACK + 2 * (FRAMES_MAX_LOG + 4) + 1;
+    if (m->max_regions > MAX_DESCRIPTORS)
+        m->max_regions = MAX_DESCRIPTORS;
+    console_printf("embedboot: uefi: memory map: %llu descriptors of %llu bytes, %u regions\n",
+                   (unsigned long long)(map_size / descriptor_size),
+                   (unsigned long long)descriptor_size, now.count);
+}
+
+void uefi_take_arena(uint64_t pages, struct boot_machine *m)
+{
+    struct embedboot_memory_region whole;
+    struct memmap one = { &whole, 1, 1 };
+
+    arena = uefi_alloc_pages(pages, 0, "kernel, its stack, boot info and page tables");
+    arena_pages = pages;
+    whole = (struct embedboot_memory_region){ arena, pages * PAGE_SIZE,
+                                              EMBEDBOOT_MEMORY_USABLE, 0 };
+    frames_init(&pool, &one, 0, UINT64_MAX);
+    m->free_pages = m->largest_run = pages;
+}
+
+/* The hand-off page (asm/handoff.asm) in a page of its own, identity-mapped
+ * for the kernel: below 1 MiB if the firmware has room there, where no
+ * kernel segment can be, else below 4 GiB. */
+void uefi_copy_handoff(struct boot_machine *m)
+{
+    extern const uint8_t handoff_start[], handoff_end[];
+    uint64_t page = uefi_alloc_pages(1, 0xfffff, "hand-off page");
+
+    if (!page)
+        page = uefi_alloc_pages(1, 0xffffffff, "hand-off page");
+    if (!page)
+        panic("not enough memory below 4 GiB for the hand-off page");
+    memcpy((void *)page, handoff_start, handoff_end - handoff_start);
+    m->handoff_start = page;
+    m->handoff_end = page + (handoff_end - handoff_start);
+}
+
+/* ExitBootServices with the current map key; a stale key (the map changed
+ * since GetMemoryMap) means: read the map again and retry. After the first
+ * attempt only GetMemoryMap is allowed, so no more ConOut either. */
+static void exit_boot_services(void)
+{
+    console_boot_services_gone();
+    for (int attempt = 0; attempt < 8; attempt++) {
+        if (read_map() != EFI_SUCCESS)
+            panic("GetMemoryMap failed during ExitBootServices");
+        if (uefi.bs->exit_boot_services(uefi.image, map_key) == EFI_SUCCESS) {
+            uefi.bs = 0;
+            return;
+        }
+    }
+    panic("ExitBootServices failed 8 times");
+}
+
+void uefi_exit_boot_services(struct memmap *final_map, const struct boot_layout *l)
+{
+    exit_boot_services();
+    if (clean_map(final_map) ||
+        memmap_mark(final_map, arena, arena + arena_pages * PAGE_SIZE, EMBEDBOOT_MEMORY_USABLE,
+                    EMBEDBOOT_MEMORY_BOOTLOADER))
+        panic("boot info memory map overflow");
+    boot_finish_memory_map(l, final_map, &pool);
+}

@@ -1,0 +1,40 @@
+/* The UEFI front end: state shared by its files, and what each provides. */
+#ifndef UEFI_H
+#define UEFI_H
+
+#include "../boot_build.h"
+#include "efi.h"
+
+struct uefi {
+    efi_handle image;
+    struct efi_system_table *st;
+    struct efi_boot_services *bs;     /* 0 once boot services are gone */
+    void *panic_jump[5];              /* __builtin_setjmp buffer: back to efi_main */
+    efi_status panic_status;          /* what efi_main returns after a panic */
+};
+
+extern struct uefi uefi;
+
+/* console.c: ConOut and COM1 while boot services last, then COM1 only. */
+void console_boot_services_gone(void);
+
+/* cpu.c: CPU features the loader uses; panics on what it cannot handle. */
+void uefi_describe_cpu(struct boot_machine *m);
+
+/* gop.c: set the mode FRAMEBUFFER= asks for (or keep the current one)
+ * and describe it. */
+void uefi_set_up_framebuffer(const struct image_header *h, struct boot_machine *m);
+
+/* tables.c: the RSDP from the configuration table (ACPI 2.0, then 1.0). */
+uint64_t uefi_find_rsdp(void);
+
+/* memory.c */
+void uefi_describe_memory(struct boot_machine *m);
+uint64_t uefi_alloc_pages(uint64_t pages, uint64_t max_address, const char *what);
+void uefi_take_arena(uint64_t pages, struct boot_machine *m);
+void uefi_copy_handoff(struct boot_machine *m);
+void uefi_release_all(void);
+void uefi_exit_boot_services(struct memmap *final_map, const struct boot_layout *l);
+
+
+#endif

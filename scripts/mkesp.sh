@@ -1,0 +1,21 @@
+#!/bin/sh
+# mkesp.sh OUT BOOTX64.EFI [KERNEL]: the EFI system partition of image.bin,
+# a FAT file system made with mtools (no mounting, no root): the
+# application as EFI/BOOT/BOOTX64.EFI, the removable-media path every UEFI
+# firmware looks for, and with KERNEL_ON_ESP=1 the kernel as \kernel.elf.
+# Sized to fit with room to spare, in whole MiB; mformat picks FAT12/16/32
+# for the size (UEFI firmware reads all three on removable media).
+set -eu
+out=$1 app=$2 kernel=${3:-}
+
+bytes=$(stat -c %s "$app")
+[ -n "$kernel" ] && bytes=$((bytes + $(stat -c %s "$kernel")))
+mib=$(( (bytes + bytes / 8) / 1048576 + 2 ))
+
+export MTOOLS_SKIP_CHECK=1
+rm -f "$out"
+truncate -s "${mib}M" "$out"
+mformat -i "$out" -v EMBEDBOOT ::
+mmd -i "$out" ::/EFI ::/EFI/BOOT
+mcopy -i "$out" "$app" ::/EFI/BOOT/BOOTX64.EFI
+[ -z "$kernel" ] || mcopy -i "$out" "$kernel" ::/kernel.elf

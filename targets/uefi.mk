@@ -1,0 +1,18 @@
+# The UEFI application: freestanding position-independent C, linked by ld
+# straight into a PE32+ EFI application (../shared FIELD-NOTES: UEFI).
+# ld's PE output has no GOT: position-independent code that loads an
+# address from one (taking the address of a function defined in another
+# file) would run garbage, so uefi_no_got refuses such an object.
+UEFI_CFLAGS := -m64 -std=gnu11 -Os -Wall -Wextra -Werror \
+    -ffreestanding -nostdlib -fno-builtin-printf -mno-red-zone -mgeneral-regs-only \
+    -fpie -fshort-wchar -fno-stack-protector -fcf-protection=none \
+    -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-ident \
+    --param=min-pagesize=0 -fno-delete-null-pointer-checks
+    
+
+UEFI_LDFLAGS := -m i386pep --subsystem 10 -e efi_main -nostdlib
+
+# uefi_no_got OBJECT: fail if the object needs a GOT.
+uefi_no_got = if readelf -r $(1) | grep -q "R_X86_64_[A-Z_]*GOT"; then \
+    echo "embedboot: error: $(1) loads addresses from a GOT, which the PE link cannot make" \
+         "(take the address of a function in its own file)" >&2; rm -f $(1); exit 1; fi

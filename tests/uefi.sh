@@ -1,0 +1,181 @@
+# UEFI tests (sourced by tests/run.sh): the images the BIOS tests boot, now
+# under OVMF, checked the same way (COM1 and QEMU's exit status), plus the
+# UEFI path's own errors. OVMF takes ~4 s to start an application.
+
+section "UEFI (OVMF)"
+
+OVMF_CODE=/usr/share/OVMF/OVMF_CODE.fd
+OVMF_VARS=/usr/share/OVMF/OVMF_VARS.fd
+
+# ovmf_args NAME: the firmware, with a fresh copy of its variable store.
+ovmf_args() {
+    cp "$OVMF_VARS" "$T/$1.vars"
+    printf '%s\n' -drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" \
+        -drive "if=pflash,format=raw,file=$T/$1.vars"
+}
+
+# uefi_build NAME KERNEL [make variables...]: as build_image, if the BIOS
+# tests have not built it already.
+uefi_build() {
+    local name=$1
+    [ -f "$T/$name/image.bin" ] || build_image "$@"
+}
+
+# expect_uefi_boot NAME IMAGE PATTERN [qemu args...]: boots under OVMF to
+# success; COM1 has the application's lines and PATTERN.
+expect_uefi_boot() {
+    local name=$1 image=$2 pattern=$3
+    shift 3
+    local fw drive=(-drive "format=raw,file=$image")
+    [[ "$*" == *-drive* ]] && drive=()     # the test brings its own disk
+    mapfile -t fw < <(ovmf_args "$name")
+    boot "$name" "$image" 120 "${drive[@]}" "${fw[@]}" "$@"
+    local log="$LOGS/$name.serial"
+    if [ "$BOOT_STATUS" -ne 33 ]; then
+        fail "$name" "QEMU status $BOOT_STATUS, expected 33; last lines: $(tail -n 3 "$log" | tr '\r\n' '  ')"
+    elif ! grep -q "embedboot: uefi: started" "$log" || ! grep -q "embedboot: uefi: .*jumping to the kernel" "$log"; then
+        fail "$name" "no UEFI application lines on COM1"
+    elif grep -q "embedboot: stage" "$log"; then
+        fail "$name" "the BIOS stages ran, not the UEFI application"
+    else
+        grep -q -- "$pattern" "$log" && pass "$name" || fail "$name" "no '$pattern' on COM1"
+    fi
+}
+
+# expect_uefi_error NAME IMAGE MESSAGE STATUS [qemu args...]: the
+# application prints MESSAGE (through ConOut, which OVMF also shows on
+# COM1), starts no kernel and returns the error STATUS to the firmware,
+# which says so ("Load Error", "Unsupported", "Out of Resources").
+expect_uefi_error() {
+    local name=$1 image=$2 message=$3 status=$4
+    shift 4
+    local log="$LOGS/$name.serial" fw
+    mapfile -t fw < <(ovmf_args "$name")
+    rm -f "$log"
+    timeout 120 "${QEMU_BASE[@]}" -m 256M -drive "format=raw,file=$image" "${fw[@]}" \
+        -serial "file:$log" "$@" > "$LOGS/$name.qemu" 2>&1 &
+    local pid=$! waited=0
+    until grep -q "failed to start Boot.*embedboot\|BdsDxe: failed to start" "$log" 2>/dev/null; do
+        if ! kill -0 $pid 2>/dev/null || [ $waited -ge 900 ]; then break; fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    kill $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    if ! grep -qF -- "embedboot: error: $message" "$log"; then
+        fail "$name" "no 'embedboot: error: $message'; last lines: $(tail -n 3 "$log" 2>/dev/null | tr '\r\n' '  ')"
+    elif grep -q "jumping to the kernel" "$log"; then
+        fail "$name" "the kernel was started"
+    elif ! grep -q "BdsDxe: failed to start .*: $status" "$log"; then
+        fail "$name" "the firmware did not get '$status' back: $(grep -a 'failed to start' "$log" | tr -d '\r')"
+    else
+        pass "$name"
+    fi
+}
+
+# 1. The example image: one image.bin, both firmware types.
+uefi_build example build/example-kernel/kernel.elf
+expect_boot bios-and-uefi-bios "$T/example/image.bin" "example kernel: done"
+expect_uefi_boot bios-and-uefi-uefi "$T/example/image.bin" "example kernel: done"
+grep -q "boot info v1 at .* (BIOS" "$LOGS/bios-and-uefi-bios.serial" &&
+    grep -q "boot info v1 at .* (UEFI" "$LOGS/bios-and-uefi-uefi.serial" &&
+    pass "one image.bin boots on SeaBIOS and on OVMF; the kernel sees which" ||
+    fail "one image.bin boots on SeaBIOS and on OVMF; the kernel sees which" "firmware not reported"
+
+# 2. The check kernels, and their boot info invariants against BIOS.
+for k in check-high check-low; do
+    uefi_build $k $TK/$k.elf || { fail uefi-$k "build failed"; continue; }
+    expect_boot bios-$k "$T/$k/image.bin" "all [0-9]* checks passed"
+    expect_uefi_boot uefi-$k "$T/$k/image.bin" "check kernel: all [0-9]* checks passed"
+    bios=$(grep "invariants:" "$LOGS/bios-$k.serial" | tr -d '\r')
+    uefi=$(grep "invariants:" "$LOGS/uefi-$k.serial" | tr -d '\r')
+    [ -n "$bios" ] && [ "$bios" = "$uefi" ] &&
+        pass "$k: the boot info invariants are the same on BIOS and UEFI" ||
+        fail "$k: the boot info invariants are the same on BIOS and UEFI" "BIOS [$bios] UEFI [$uefi]"
+done
+grep -q "check kernel: firmware UEFI" "$LOGS/uefi-check-high.serial" &&
+    pass "boot info says UEFI" || fail "boot info says UEFI" "no 'firmware UEFI'"
+img=$T/check-high/image.bin
+expect_uefi_boot uefi-check-q35 "$img" "check kernel: all [0-9]* checks passed" -machine q35
+expect_uefi_boot uefi-check-no-nx "$img" "check kernel: NX off" -cpu qemu64,-nx
+grep -q "all [0-9]* checks passed" "$LOGS/uefi-check-no-nx.serial" &&
+    pass "uefi: no NX: all checks pass" || fail "uefi: no NX: all checks pass" "checks failed"
+expect_uefi_boot uefi-check-1g-ram "$img" "check kernel: all [0-9]* checks passed" -m 1G
+
+# 3. A 32 MiB kernel read from the ESP, every payload byte checked.
+uefi_build payload $TK/payload-32.elf &&
+    expect_uefi_boot uefi-payload-32mib "$T/payload/image.bin" "payload kernel: 32 MiB intact" \
+        -drive "format=raw,file=$T/payload/image.bin,if=virtio" ||
+    fail uefi-payload-32mib "build failed"
+
+# 4. Configuration and features, as the BIOS tests build them.
+MAN=tests/boot/manifests/Cargo.toml
+uefi_build feat-default $TK/features-default.elf &&
+    expect_uefi_boot uefi-feat-default "$T/feat-default/image.bin" "features kernel: all [0-9]* checks passed"
+uefi_build feat-config $TK/features-config.elf KERNEL_MANIFEST=$MAN &&
+    expect_uefi_boot uefi-feat-config "$T/feat-config/image.bin" "features kernel: all [0-9]* checks passed"
+uefi_build feat-physmap $TK/features-physmap.elf FEATURES=map_physical_memory &&
+    expect_uefi_boot uefi-feat-physmap-5g "$T/feat-physmap/image.bin" \
+        "features kernel: all [0-9]* checks passed" -m 5G
+uefi_build feat-vbe $TK/features-vbe.elf FEATURES=map_physical_memory FRAMEBUFFER=800x600 &&
+    expect_uefi_boot uefi-feat-gop "$T/feat-vbe/image.bin" "features kernel: all [0-9]* checks passed"
+grep -q "GOP mode [0-9]*, 800x600" "$LOGS/uefi-feat-gop.serial" &&
+    pass "FRAMEBUFFER=800x600 sets that GOP mode" ||
+    fail "FRAMEBUFFER=800x600 sets that GOP mode" "$(grep 'GOP' "$LOGS/uefi-feat-gop.serial")"
+
+# 5. A GOP screenshot: the example kernel's bars at 800x600.
+build_image uefi-shot build/example-kernel/kernel.elf FRAMEBUFFER=800x600 || fail uefi-shot "build failed"
+mapfile -t fw < <(ovmf_args uefi-shot)
+screenshot uefi-shot "$T/uefi-shot/image.bin" "${fw[@]}"
+if [ $SHOT_OK = 1 ] && build/tests/ppmtool check "$LOGS/uefi-shot.ppm" 800 600 \
+    $(bar_points 800 600 255,255,255 255,255,0 0,255,255 0,255,0 255,0,255 255,0,0 0,0,255 0,0,0) \
+    400,500,0,0,128 \
+    > "$LOGS/uefi-shot.check" 2>&1; then
+    pass "GOP screenshot: the example kernel's bars at 800x600"
+else
+    fail "GOP screenshot: the example kernel's bars at 800x600" \
+        "$(cat "$LOGS/uefi-shot.shot" "$LOGS/uefi-shot.check" 2>/dev/null | head -c 300)"
+fi
+
+# 6. Errors: printed, no kernel, an error status back to the firmware.
+uefi_build feat-mixed $TK/features-mixed.elf FEATURES="recursive_page_table vga_320x200" &&
+    expect_uefi_error uefi-vga-320x200 "$T/feat-mixed/image.bin" \
+        "the vga_320x200 feature needs VGA mode 13h, which UEFI does not offer" Unsupported
+expect_uefi_error uefi-no-gop "$T/feat-vbe/image.bin" \
+    "FRAMEBUFFER=800x600 needs a framebuffer, but the firmware has no Graphics Output Protocol" \
+    Unsupported -vga none
+uefi_build bigbss $TK/bigbss.elf &&
+    expect_uefi_error uefi-no-memory "$T/bigbss/image.bin" \
+        "not enough memory: AllocatePages cannot give" "Out of Resources"
+
+# A kernel damaged inside BOOTX64.EFI: the CRC catches a flipped byte, the
+# ELF checks a kernel swapped with the CRC fixed up.
+section_offset() {        # section_offset FILE SECTION -> its file offset
+    printf '%d' $((16#$(objdump -h "$1" | awk -v s="$2" '$2 == s { print $6 }')))
+}
+app=$T/check-high/BOOTX64.EFI
+esp=$(( $(od -An -tu4 -j 470 -N 4 "$img" | tr -d ' ') * 512 ))
+for c in corrupt hostile; do
+    cp "$app" "$T/uefi-$c.efi"
+    cp "$img" "$T/uefi-$c.bin"
+done
+build/tests/patchimg "$T/uefi-corrupt.efi" $(section_offset "$app" .kernel) \
+    $(section_offset "$app" .image_h) 0x1000 0x4242
+build/tests/patchimg "$T/uefi-hostile.efi" $(section_offset "$app" .kernel) \
+    $(section_offset "$app" .image_h) 18 183 fixcrc
+for c in corrupt hostile; do
+    MTOOLS_SKIP_CHECK=1 mcopy -o -i "$T/uefi-$c.bin@@$esp" "$T/uefi-$c.efi" ::/EFI/BOOT/BOOTX64.EFI
+done
+expect_uefi_error uefi-corrupted-kernel "$T/uefi-corrupt.bin" "kernel image corrupted: CRC-32 0x" "Load Error"
+expect_uefi_error uefi-hostile-kernel "$T/uefi-hostile.bin" "kernel: not an x86-64 ELF (e_machine 183" "Load Error"
+
+# 7. make BOOTX64.EFI builds the application alone.
+rm -f "$T/alone.efi"
+make -s --no-print-directory KDIR="$T/alone" EFI_APP="$T/alone.efi" \
+    KERNEL=build/example-kernel/kernel.elf "$T/alone.efi" > "$LOGS/alone.build" 2>&1
+if [ -f "$T/alone.efi" ] && [ ! -e "$T/alone/image.bin" ] && [ ! -e "$T/alone/bootloader.elf" ] &&
+   objdump -p "$T/alone.efi" | grep -q "(EFI application)"; then
+    pass "make BOOTX64.EFI: only the EFI application (PE32+, EFI subsystem)"
+else
+    fail "make BOOTX64.EFI: only the EFI application (PE32+, EFI subsystem)" "$(tail -n 3 "$LOGS/alone.build")"
+fi
