@@ -19,6 +19,7 @@ PHYSICAL_MEMORY_OFFSET ?=
 BOOT_INFO_ADDRESS      ?=
 FEATURES               ?=
 FRAMEBUFFER            ?=
+KERNEL_ON_ESP          ?=
 
 BUILD   := build
 CC      := gcc
@@ -67,7 +68,7 @@ $(BUILD)/stages/%.o: c/%.c $(wildcard c/*.h) include/embedboot.h | $(BUILD)/stag
 # its own front end (c/uefi/) and the hand-off page.
 UEFI_SHARED := boot_build boot_enter serial string fmt crc32 elf_check memmap frames paging \
                kernel_load vspace config acpi
-UEFI_OWN    := main console cpu gop memory tables
+UEFI_OWN    := main console cpu gop memory tables kernel_file
 UEFI_OBJS   := $(UEFI_SHARED:%=$(BUILD)/uefi/%.o) $(UEFI_OWN:%=$(BUILD)/uefi/uefi_%.o) \
                $(BUILD)/uefi/handoff.o
 
@@ -157,7 +158,8 @@ MKHEADER_ARGS := $(if $(KERNEL_MANIFEST),--manifest '$(KERNEL_MANIFEST)') \
     $(call set_arg,physical-memory-offset,PHYSICAL_MEMORY_OFFSET) \
     $(call set_arg,boot-info-address,BOOT_INFO_ADDRESS) \
     $(call set_arg,features,FEATURES) \
-    $(call set_arg,framebuffer,FRAMEBUFFER)
+    $(call set_arg,framebuffer,FRAMEBUFFER) \
+    $(if $(filter 1,$(KERNEL_ON_ESP)),--kernel-on-esp)
 
 $(HDR): $(BLOB) $(BUILD)/host/mkheader $(KDIR)/settings $(wildcard $(KERNEL_MANIFEST))
 	$(call say,HEADER,$@)
@@ -169,9 +171,9 @@ $(KDIR)/header.o: $(HDR)
 	    --redefine-sym $(HMANGLED)_start=_image_header --strip-symbol $(HMANGLED)_end \
 	    --strip-symbol $(HMANGLED)_size $< $@
 
-$(KDIR)/esp.img: $(KDIR)/BOOTX64.EFI scripts/mkesp.sh
+$(KDIR)/esp.img: $(KDIR)/BOOTX64.EFI scripts/mkesp.sh $(KDIR)/settings
 	$(call say,ESP,$@)
-	$(Q)scripts/mkesp.sh $@ $<
+	$(Q)scripts/mkesp.sh $@ $< $(if $(filter 1,$(KERNEL_ON_ESP)),$(BLOB))
 
 # The linker places everything, the ESP's size included (_esp_sectors).
 $(KDIR)/bootloader.elf: $(STAGE_OBJS) $(KDIR)/header.o $(KDIR)/libkernel.a $(KDIR)/esp.img linker.ld

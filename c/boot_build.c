@@ -58,9 +58,6 @@ static uint64_t kib(uint64_t pages)
 void boot_check_kernel(struct boot_layout *l, const struct image_header *h,
                        const uint8_t *blob, uint64_t size)
 {
-    struct elf_result why;
-    char text[160];
-
     l->hdr = h;
     if (h->magic != IMAGE_HEADER_MAGIC || h->version != IMAGE_HEADER_VERSION ||
         h->size != sizeof(*h))
@@ -71,6 +68,14 @@ void boot_check_kernel(struct boot_layout *l, const struct image_header *h,
     uint32_t crc = crc32_update(0, blob, size);
     if (crc != h->kernel_crc32)
         panic("kernel image corrupted: CRC-32 0x%08x, expected 0x%08x", crc, h->kernel_crc32);
+    boot_check_elf(l, blob, size);
+}
+
+void boot_check_elf(struct boot_layout *l, const uint8_t *blob, uint64_t size)
+{
+    struct elf_result why;
+    char text[160];
+
     if (elf_load_plan(blob, size, &l->plan, &why)) {
         elf_error_message(&why, text, sizeof(text));
         panic("kernel: %s", text);

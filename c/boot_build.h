@@ -59,6 +59,10 @@ void boot_check_kernel(struct boot_layout *l, const struct image_header *hdr,
  * with the real sizes. Returns the frames the build takes at most. */
 uint64_t boot_prepare(struct boot_layout *l, const struct boot_machine *m);
 
+/* Only the ELF checks: for a kernel that has no CRC in the header (UEFI,
+ * KERNEL_ON_ESP). Fills l->plan; panics on failure. */
+void boot_check_elf(struct boot_layout *l, const uint8_t *blob, uint64_t size);
+
 /* Check there is enough memory, then load the kernel and build its address
  * space. Panics on failure. */
 void boot_build(struct boot_layout *l, const struct boot_machine *m, const uint8_t *blob);

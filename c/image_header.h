@@ -22,6 +22,7 @@
 #define CONFIG_STACK_ADDRESS           (1u << 0)
 #define CONFIG_PHYSICAL_MEMORY_OFFSET  (1u << 1)
 #define CONFIG_BOOT_INFO_ADDRESS       (1u << 2)
+#define CONFIG_KERNEL_ON_ESP           (1u << 3)   /* UEFI: \kernel.elf overrides the blob */
 
 struct image_header {
     uint32_t magic;

@@ -1,11 +1,12 @@
 /* mkheader: the image header for a (stripped, already checked) kernel.
  *
- *   mkheader BLOB OUT [--manifest FILE] [--set KEY VARIABLE VALUE]...
+ *   mkheader BLOB OUT [--manifest FILE] [--set KEY VARIABLE VALUE]... [--kernel-on-esp]
  *
  * The manifest is applied first, then each --set (a make variable, which
  * overrides it); KEY is the crate's key name or "features". The result is
  * checked with c/config.c, the code stage 4 runs again at boot with the
- * machine's real sizes. */
+ * machine's real sizes. --kernel-on-esp: the UEFI application boots
+ * \kernel.elf from its volume when there is one (KERNEL_ON_ESP=1). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@ int main(int argc, char **argv)
     static struct load_plan plan;
 
     if (argc < 3) {
-        fprintf(stderr, "usage: mkheader BLOB OUT [--manifest FILE] [--set KEY VAR VALUE]...\n");
+        fprintf(stderr, "usage: mkheader BLOB OUT [--manifest FILE] [--set KEY VAR VALUE]... [--kernel-on-esp]\n");
         return 2;
     }
     settings_init(&s);
@@ -36,6 +37,8 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--manifest") && i + 1 < argc) {
             if (settings_from_manifest(&s, argv[++i], err, sizeof(err)))
                 return die(err);
+        } else if (!strcmp(argv[i], "--kernel-on-esp")) {
+            s.h.configured |= CONFIG_KERNEL_ON_ESP;
         } else if (!strcmp(argv[i], "--set") && i + 3 < argc) {
             if (settings_from_variable(&s, argv[i + 1], argv[i + 2], argv[i + 3], err, sizeof(err)))
                 return die(err);

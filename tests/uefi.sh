@@ -169,7 +169,39 @@ done
 expect_uefi_error uefi-corrupted-kernel "$T/uefi-corrupt.bin" "kernel image corrupted: CRC-32 0x" "Load Error"
 expect_uefi_error uefi-hostile-kernel "$T/uefi-hostile.bin" "kernel: not an x86-64 ELF (e_machine 183" "Load Error"
 
-# 7. make BOOTX64.EFI builds the application alone.
+# 7. KERNEL_ON_ESP=1: \kernel.elf on the ESP overrides the embedded kernel;
+# without the file the embedded one boots; a bad file is refused.
+if build_image on-esp $TK/check-high.elf KERNEL_ON_ESP=1; then
+    esp_of() { printf '%d' $(( $(od -An -tu4 -j 470 -N 4 "$1" | tr -d ' ') * 512 )); }
+    on=$T/on-esp/image.bin
+    MTOOLS_SKIP_CHECK=1 mcopy -i "$on@@$(esp_of "$on")" ::/kernel.elf "$T/on-esp/kernel.copy" &&
+        cmp -s "$T/on-esp/kernel.copy" "$T/on-esp/kernel.stripped" &&
+        pass "KERNEL_ON_ESP=1: the kernel is on the ESP as \\kernel.elf" ||
+        fail "KERNEL_ON_ESP=1: the kernel is on the ESP as \\kernel.elf" "not there or not the kernel"
+    for c in swapped missing bad; do cp "$on" "$T/on-esp-$c.bin"; done
+    export MTOOLS_SKIP_CHECK=1
+    mcopy -o -i "$T/on-esp-swapped.bin@@$(esp_of "$on")" $TK/check-low.elf ::/kernel.elf
+    mdel -i "$T/on-esp-missing.bin@@$(esp_of "$on")" ::/kernel.elf
+    mcopy -o -i "$T/on-esp-bad.bin@@$(esp_of "$on")" $TK/entry.o ::/kernel.elf
+    unset MTOOLS_SKIP_CHECK
+    expect_uefi_boot uefi-on-esp-swapped "$T/on-esp-swapped.bin" "check kernel: all [0-9]* checks passed"
+    grep -q 'checking \\kernel.elf from the boot volume' "$LOGS/uefi-on-esp-swapped.serial" &&
+        tr -d '\r' < "$LOGS/uefi-on-esp-swapped.serial" | grep -q "^check kernel: running at 0x100000$" &&
+        pass "KERNEL_ON_ESP=1: a \\kernel.elf copied onto the ESP boots instead of the embedded one" ||
+        fail "KERNEL_ON_ESP=1: a \\kernel.elf copied onto the ESP boots instead of the embedded one" \
+            "$(grep -a 'kernel.elf\|running at' "$LOGS/uefi-on-esp-swapped.serial" | tr -d '\r' | tr '\n' ' ')"
+    expect_uefi_boot uefi-on-esp-missing "$T/on-esp-missing.bin" \
+        "check kernel: running at 0xffffffff80000000"
+    grep -q 'no \\kernel.elf, using the embedded kernel' "$LOGS/uefi-on-esp-missing.serial" &&
+        pass "KERNEL_ON_ESP=1: without \\kernel.elf the embedded kernel boots, and it says so" ||
+        fail "KERNEL_ON_ESP=1: without \\kernel.elf the embedded kernel boots, and it says so" "no message"
+    expect_uefi_error uefi-on-esp-bad "$T/on-esp-bad.bin" \
+        "kernel: ELF type 1 is not an executable" "Load Error"
+else
+    fail "KERNEL_ON_ESP=1 build" "$(tail -n 3 "$LOGS/on-esp.build")"
+fi
+
+# 8. make BOOTX64.EFI builds the application alone.
 rm -f "$T/alone.efi"
 make -s --no-print-directory KDIR="$T/alone" EFI_APP="$T/alone.efi" \
     KERNEL=build/example-kernel/kernel.elf "$T/alone.efi" > "$LOGS/alone.build" 2>&1

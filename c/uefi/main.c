@@ -23,9 +23,16 @@ __attribute__((noreturn)) static void boot(void)
                    (uefi.st->hdr.revision & 0xffff) / 10);
     uefi.bs->set_watchdog_timer(0, 0, 0, 0);   /* no reset while a big kernel loads */
     uefi_describe_cpu(&m);
-    console_printf("embedboot: uefi: checking the kernel image (%llu bytes)\n",
-                   (unsigned long long)size);
-    boot_check_kernel(&l, &_image_header, blob, size);
+    if ((_image_header.configured & CONFIG_KERNEL_ON_ESP) && !uefi_read_kernel_file(&blob, &size)) {
+        console_printf("embedboot: uefi: checking \\kernel.elf from the boot volume (%llu bytes)\n",
+                       (unsigned long long)size);
+        l.hdr = &_image_header;
+        boot_check_elf(&l, blob, size);
+    } else {
+        console_printf("embedboot: uefi: checking the kernel image (%llu bytes)\n",
+                       (unsigned long long)size);
+        boot_check_kernel(&l, &_image_header, blob, size);
+    }
     uefi_set_up_framebuffer(&_image_header, &m);
     m.rsdp = uefi_find_rsdp();
     uefi_describe_memory(&m);

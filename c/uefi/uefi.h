@@ -37,4 +37,8 @@ void uefi_release_all(void);
 void uefi_exit_boot_services(struct memmap *final_map, const struct boot_layout *l);
 
 
+/* kernel_file.c: KERNEL_ON_ESP: \kernel.elf from the volume this
+ * application was loaded from. 0 and *blob set, or -1 if there is none. */
+int uefi_read_kernel_file(const uint8_t **blob, uint64_t *size);
+
 #endif
