@@ -52,7 +52,7 @@ all: example-kernel
 # Stages 1-4: built once, independent of the kernel.
 
 ASM_SRCS := stage1 stage2 cpu memory load video stage3 gdt handoff
-C_SRCS   := stage4 boot_build boot_enter console serial textcon string fmt crc32 elf_check memmap frames \
+C_SRCS   := stage4 boot_build boot_enter console console_format serial textcon string fmt crc32 elf_check memmap frames \
             paging kernel_load vspace config acpi
 STAGE_OBJS := $(ASM_SRCS:%=$(BUILD)/stages/%.o) $(C_SRCS:%=$(BUILD)/stages/%.o)
 
@@ -66,7 +66,7 @@ $(BUILD)/stages/%.o: c/%.c $(wildcard c/*.h) include/embedboot.h | $(BUILD)/stag
 
 # The UEFI application's objects: the shared C again, position-independent,
 # its own front end (c/uefi/) and the hand-off page.
-UEFI_SHARED := boot_build boot_enter serial string fmt crc32 elf_check memmap frames paging \
+UEFI_SHARED := boot_build boot_enter console_format serial string fmt crc32 elf_check memmap frames paging \
                kernel_load vspace config acpi
 UEFI_OWN    := main console cpu gop memory tables kernel_file
 UEFI_OBJS   := $(UEFI_SHARED:%=$(BUILD)/uefi/%.o) $(UEFI_OWN:%=$(BUILD)/uefi/uefi_%.o) \
@@ -271,6 +271,12 @@ test:
 bench:
 	$(Q)scripts/deps.sh
 	$(Q)bench/run.sh
+
+# The UEFI floor for the benchmarks: an application that exits at once.
+$(BUILD)/bench/efi-exit.efi: bench/efi-exit.c targets/uefi.mk
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UEFI_CFLAGS) -c -o $(@:.efi=.o) $<
+	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(@:.efi=.o)
 
 # Host unit tests of the shared C, under ASan and UBSan.
 UNIT_TESTS := elf memmap frames paging misc config

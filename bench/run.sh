@@ -4,6 +4,8 @@
 # all measured in the same run (bench/README.md).
 #   bench/run.sh [RUNS]      (default 5; `make bench`)
 #   bench/run.sh --smoke     one run each of the tiny cases (`make test`)
+# UEFI rows boot the same images under OVMF, over an application that
+# exits at once.
 set -u
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -32,6 +34,13 @@ grub() {  # grub NAME [PAYLOAD]: the GRUB image of the multiboot2 kernel
         bench/grub-image.sh $B/$1.elf $B/$1.bin >> $B/build.log 2>&1
 }
 img tiny $TK/exit.elf && grub grub-tiny || { echo "bench: image build failed" >&2; exit 1; }
+# The UEFI floor: the tiny image with an application that exits at once
+# in place of BOOTX64.EFI (same disk, same ESP, same file name).
+make -s --no-print-directory build/bench/efi-exit.efi >> $B/build.log 2>&1 &&
+    cp $B/tiny.bin $B/efi-floor.bin &&
+    MTOOLS_SKIP_CHECK=1 mcopy -o -i "$B/efi-floor.bin@@$(( $(od -An -tu4 -j 470 -N 4 $B/tiny.bin) * 512 ))" \
+        build/bench/efi-exit.efi ::/EFI/BOOT/BOOTX64.EFI ||
+    { echo "bench: UEFI floor image build failed" >&2; exit 1; }
 for mib in $sizes; do
     nasm -f bin -DSECTORS=$((mib * 2048)) -o $B/raw$mib.bin bench/rawread.asm &&
         truncate -s $(((mib + 1) << 20)) $B/raw$mib.bin &&
@@ -39,24 +48,36 @@ for mib in $sizes; do
         { echo "bench: image build failed" >&2; exit 1; }
 done
 
-# name | image | drive interface | MiB loaded | raw-read case | GRUB case
+# name | image | drive interface | MiB loaded | raw-read case | GRUB case | floor case
+# (UEFI cases run under OVMF; their floor is the exit-at-once application.)
 cases=()
 for ifc in ide virtio; do
-    cases+=("floor $ifc|$B/floor.bin|$ifc|||"
-            "embedboot tiny $ifc|$B/tiny.bin|$ifc|||grub tiny $ifc"
-            "grub tiny $ifc|$B/grub-tiny.bin|$ifc|||")
+    cases+=("floor $ifc|$B/floor.bin|$ifc||||floor $ifc"
+            "embedboot tiny $ifc|$B/tiny.bin|$ifc|||grub tiny $ifc|floor $ifc"
+            "grub tiny $ifc|$B/grub-tiny.bin|$ifc||||floor $ifc")
     for mib in $sizes; do
-        cases+=("raw read $mib MiB $ifc|$B/raw$mib.bin|$ifc|$mib||"
-                "embedboot $mib MiB $ifc|$B/p$mib.bin|$ifc|$mib|raw read $mib MiB $ifc|grub $mib MiB $ifc"
-                "grub $mib MiB $ifc|$B/grub-$mib.bin|$ifc|$mib|raw read $mib MiB $ifc|")
+        cases+=("raw read $mib MiB $ifc|$B/raw$mib.bin|$ifc|$mib|||floor $ifc"
+                "embedboot $mib MiB $ifc|$B/p$mib.bin|$ifc|$mib|raw read $mib MiB $ifc|grub $mib MiB $ifc|floor $ifc"
+                "grub $mib MiB $ifc|$B/grub-$mib.bin|$ifc|$mib|raw read $mib MiB $ifc||floor $ifc")
+    done
+    [ $smoke = 1 ] && [ $ifc = virtio ] && continue     # OVMF is slow to start
+    cases+=("uefi floor $ifc|$B/efi-floor.bin|$ifc||||uefi floor $ifc"
+            "uefi embedboot tiny $ifc|$B/tiny.bin|$ifc||||uefi floor $ifc")
+    for mib in $sizes; do
+        cases+=("uefi embedboot $mib MiB $ifc|$B/p$mib.bin|$ifc|$mib|||uefi floor $ifc")
     done
 done
 
-one_run() {   # prints milliseconds, or FAIL
-    local image=$1 ifc=$2 t0 t1 status
+one_run() {   # one_run IMAGE IFC [uefi]: prints milliseconds, or FAIL
+    local image=$1 ifc=$2 t0 t1 status firmware=()
+    if [ "${3:-}" = uefi ]; then
+        cp /usr/share/OVMF/OVMF_VARS.fd $B/vars.fd
+        firmware=(-drive "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd"
+                  -drive "if=pflash,format=raw,file=$B/vars.fd")
+    fi
     t0=$(date +%s%N)
     timeout 120 qemu-system-x86_64 -accel tcg -m 512M -nic none -no-reboot -display none \
-        -serial none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+        -serial none -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${firmware[@]}" \
         -drive "format=raw,file=$image,if=$ifc" > /dev/null 2>&1
     status=$?
     t1=$(date +%s%N)
@@ -68,8 +89,8 @@ first=0
 [ $smoke = 1 ] && first=1                   # no warm-up in the smoke run
 for ((r = first; r <= runs; r++)); do       # run 0 is the warm-up
     for c in "${cases[@]}"; do
-        IFS='|' read -r name image ifc mib raw grub <<< "$c"
-        t=$(one_run "$image" "$ifc")
+        IFS='|' read -r name image ifc mib raw grub floor <<< "$c"
+        t=$(one_run "$image" "$ifc" "${name%% *}")
         [ $r -gt 0 ] && times[$name]="${times[$name]:-} $t"
     done
 done
@@ -80,28 +101,28 @@ minmax() { tr ' ' '\n' | grep -v '^$' | sort -n | awk 'NR == 1 { lo = $1 } { hi 
 printf 'QEMU %s, TCG, %d run(s) each%s; times are whole-process wall time.\n\n' \
     "$(qemu-system-x86_64 --version | head -n 1 | awk '{ print $4 }')" "$runs" \
     "$([ $smoke = 1 ] && echo ", smoke test" || echo " after a warm-up")"
-printf '%-24s %9s %13s %11s %8s %12s %10s\n' case "median ms" "min-max ms" "over floor" "MiB/s" \
+printf '%-28s %9s %13s %11s %8s %12s %10s\n' case "median ms" "min-max ms" "over floor" "MiB/s" \
     "raw/this" "GRUB/this"
 failed=0
 for c in "${cases[@]}"; do
-    IFS='|' read -r name image ifc mib raw grub <<< "$c"
+    IFS='|' read -r name image ifc mib raw grub floor <<< "$c"
     if grep -q FAIL <<< "${times[$name]}"; then
-        printf '%-24s %9s\n' "$name" FAILED
+        printf '%-28s %9s\n' "$name" FAILED
         failed=1
         continue
     fi
     m=$(median <<< "${times[$name]}")
-    over=$((m - $(median <<< "${times[floor $ifc]}")))
+    over=$((m - $(median <<< "${times[$floor]}")))
     rate=- ratio=- vs_grub=-
     [ -n "$mib" ] && [ $over -gt 0 ] && rate=$(awk -v m=$mib -v t=$over 'BEGIN { printf "%.1f", m / (t / 1000) }')
     ratio_to() {   # ratio_to CASE: (CASE over floor) / (this over floor)
         grep -q FAIL <<< "${times[$1]}" && { echo -; return; }
-        local o=$(( $(median <<< "${times[$1]}") - $(median <<< "${times[floor $ifc]}") ))
+        local o=$(( $(median <<< "${times[$1]}") - $(median <<< "${times[$floor]}") ))
         awk -v a=$o -v b=$over 'BEGIN { if (b <= 0) print "-"; else printf "%.0f %%", 100 * a / b }'
     }
     [ -n "$raw" ] && ratio=$(ratio_to "$raw")
     [ -n "$grub" ] && vs_grub=$(ratio_to "$grub")
-    printf '%-24s %9s %13s %11s %8s %12s %10s\n' "$name" "$m" "$(minmax <<< "${times[$name]}")" \
+    printf '%-28s %9s %13s %11s %8s %12s %10s\n' "$name" "$m" "$(minmax <<< "${times[$name]}")" \
         "$over" "$rate" "$ratio" "$vs_grub"
 done
 

@@ -1,9 +1,7 @@
 #include "console.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 
-#include "fmt.h"
 #include "io.h"
 #include "serial.h"
 #include "textcon.h"
@@ -26,7 +24,7 @@ void console_graphics_mode(void)
     screen.cells = 0;
 }
 
-static void put_string(const char *s)
+void console_write(const char *s)
 {
     for (; *s; s++) {
         serial_putc(*s);
@@ -34,28 +32,8 @@ static void put_string(const char *s)
     }
 }
 
-static void vprint(const char *fmt, va_list ap)
+/* The BIOS path has nowhere to return to: halt for good. */
+void console_stop(void)
 {
-    char line[256];
-    fmt_vformat(line, sizeof(line), fmt, ap);
-    put_string(line);
-}
-
-void console_printf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vprint(fmt, ap);
-    va_end(ap);
-}
-
-void panic(const char *fmt, ...)
-{
-    va_list ap;
-    put_string("embedboot: error: ");
-    va_start(ap, fmt);
-    vprint(fmt, ap);
-    va_end(ap);
-    put_string("\n");
     halt_forever();
 }

@@ -9,7 +9,14 @@ void console_init(void);
 void console_graphics_mode(void);
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* "embedboot: error: <message>" on both outputs, then halt for good. */
+/* Provided by each front end (console.c for BIOS, uefi/console.c): where
+ * text goes, and what an error does after its message. */
+void console_write(const char *s);
+__attribute__((noreturn)) void console_stop(void);
+
+/* "embedboot: error: <message>" on the console, then console_stop():
+ * halt for good on BIOS, back to the firmware on UEFI before
+ * ExitBootServices (console_format.c). */
 __attribute__((noreturn, format(printf, 1, 2)))
 void panic(const char *fmt, ...);
 

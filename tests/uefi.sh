@@ -33,7 +33,8 @@ expect_uefi_boot() {
     local log="$LOGS/$name.serial"
     if [ "$BOOT_STATUS" -ne 33 ]; then
         fail "$name" "QEMU status $BOOT_STATUS, expected 33; last lines: $(tail -n 3 "$log" | tr '\r\n' '  ')"
-    elif ! grep -q "embedboot: uefi: started" "$log" || ! grep -q "embedboot: uefi: .*jumping to the kernel" "$log"; then
+    elif ! grep -q "embedboot: uefi: started" "$log" || ! grep -q "embedboot: uefi: .*jumping to the kernel" "$log" ||
+         ! grep -q "embedboot: uefi: boot services exited" "$log"; then
         fail "$name" "no UEFI application lines on COM1"
     elif grep -q "embedboot: stage" "$log"; then
         fail "$name" "the BIOS stages ran, not the UEFI application"
@@ -101,6 +102,13 @@ expect_uefi_boot uefi-check-no-nx "$img" "check kernel: NX off" -cpu qemu64,-nx
 grep -q "all [0-9]* checks passed" "$LOGS/uefi-check-no-nx.serial" &&
     pass "uefi: no NX: all checks pass" || fail "uefi: no NX: all checks pass" "checks failed"
 expect_uefi_boot uefi-check-1g-ram "$img" "check kernel: all [0-9]* checks passed" -m 1G
+expect_uefi_boot uefi-example-8g "$T/example/image.bin" "example kernel: done" -m 8G
+# (OVMF loads the application above 4 GiB then: a bootloader region there.)
+grep -q "^  0000000100000000-[0-9a-f]* usable" "$LOGS/uefi-example-8g.serial" &&
+    grep -q -- "-0000000240000000 usable" "$LOGS/uefi-example-8g.serial" &&
+    pass "uefi: 8 GiB: memory above 4 GiB is usable in the memory map" ||
+    fail "uefi: 8 GiB: memory above 4 GiB is usable in the memory map" \
+        "$(tr -d '\r' < "$LOGS/uefi-example-8g.serial" | grep -a '^  0000000[1-9]')"
 
 # 3. A 32 MiB kernel read from the ESP, every payload byte checked.
 uefi_build payload $TK/payload-32.elf &&

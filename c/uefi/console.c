@@ -5,9 +5,6 @@
  * what was allocated and hands the error status to the firmware. */
 #include "../console.h"
 
-#include <stdarg.h>
-
-#include "../fmt.h"
 #include "../io.h"
 #include "../serial.h"
 #include "uefi.h"
@@ -53,7 +50,7 @@ void console_boot_services_gone(void)
     boot_services_gone = 1;
 }
 
-static void put_string(const char *s)
+void console_write(const char *s)
 {
     char16 wide[260];
     unsigned n = 0;
@@ -72,29 +69,10 @@ static void put_string(const char *s)
     uefi.st->con_out->output_string(uefi.st->con_out, wide);
 }
 
-static void vprint(const char *fmt, va_list ap)
+/* Before ExitBootServices: back to efi_main, which frees what was allocated
+ * and returns the error status to the firmware. After it: halt, as BIOS. */
+void console_stop(void)
 {
-    char line[256];
-    fmt_vformat(line, sizeof(line), fmt, ap);
-    put_string(line);
-}
-
-void console_printf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vprint(fmt, ap);
-    va_end(ap);
-}
-
-void panic(const char *fmt, ...)
-{
-    va_list ap;
-    put_string("embedboot: error: ");
-    va_start(ap, fmt);
-    vprint(fmt, ap);
-    va_end(ap);
-    put_string("\n");
     if (boot_services_gone)
         halt_forever();
     __builtin_longjmp(uefi.panic_jump, 1);

@@ -46,14 +46,14 @@ static int free_after_exit(uint32_t type)
     return type == EFI_BOOT_SERVICES_CODE || type == EFI_BOOT_SERVICES_DATA;
 }
 
-uint64_t uefi_alloc_pages(uint64_t pages, uint64_t max_address, const char *what)
+static uint64_t alloc_pages(uint64_t pages, uint32_t type, uint64_t max_address, const char *what)
 {
     uint64_t address = max_address;
-    int type = max_address ? EFI_ALLOCATE_MAX_ADDRESS : EFI_ALLOCATE_ANY_PAGES;
+    int how = max_address ? EFI_ALLOCATE_MAX_ADDRESS : EFI_ALLOCATE_ANY_PAGES;
 
     if (nallocations == MAX_ALLOCATIONS)
         panic("more than %u allocations (a bug)", MAX_ALLOCATIONS);
-    if (uefi.bs->allocate_pages(type, EFI_LOADER_DATA, pages, &address) != EFI_SUCCESS) {
+    if (uefi.bs->allocate_pages(how, type, pages, &address) != EFI_SUCCESS) {
         if (max_address)
             return 0;
         uefi.panic_status = EFI_OUT_OF_RESOURCES;
@@ -63,6 +63,11 @@ uint64_t uefi_alloc_pages(uint64_t pages, uint64_t max_address, const char *what
     allocations[nallocations].address = address;
     allocations[nallocations++].pages = pages;
     return address;
+}
+
+uint64_t uefi_alloc_pages(uint64_t pages, const char *what)
+{
+    return alloc_pages(pages, EFI_LOADER_DATA, 0, what);
 }
 
 void uefi_release_all(void)
@@ -82,7 +87,7 @@ static void allocate_map_buffer(void)
         EFI_BUFFER_TOO_SMALL || descriptor_size < sizeof(struct efi_memory_descriptor))
         panic("GetMemoryMap does not report its size");
     map_capacity = size + MAP_SLACK * descriptor_size;
-    map = (uint8_t *)uefi_alloc_pages(page_up(map_capacity) / PAGE_SIZE, 0, "memory map");
+    map = (uint8_t *)uefi_alloc_pages(page_up(map_capacity) / PAGE_SIZE, "memory map");
 }
 
 static efi_status read_map(void)
@@ -138,7 +143,7 @@ void uefi_take_arena(uint64_t pages, struct boot_machine *m)
     struct embedboot_memory_region whole;
     struct memmap one = { &whole, 1, 1 };
 
-    arena = uefi_alloc_pages(pages, 0, "kernel, its stack, boot info and page tables");
+    arena = uefi_alloc_pages(pages, "kernel, its stack, boot info and page tables");
     arena_pages = pages;
     whole = (struct embedboot_memory_region){ arena, pages * PAGE_SIZE,
                                               EMBEDBOOT_MEMORY_USABLE, 0 };
@@ -148,14 +153,15 @@ void uefi_take_arena(uint64_t pages, struct boot_machine *m)
 
 /* The hand-off page (asm/handoff.asm) in a page of its own, identity-mapped
  * for the kernel: below 1 MiB if the firmware has room there, where no
- * kernel segment can be, else below 4 GiB. */
+ * kernel segment can be, else below 4 GiB. EfiLoaderCode: firmware with an
+ * NX policy for data maps EfiLoaderData non-executable, and this runs. */
 void uefi_copy_handoff(struct boot_machine *m)
 {
     extern const uint8_t handoff_start[], handoff_end[];
-    uint64_t page = uefi_alloc_pages(1, 0xfffff, "hand-off page");
+    uint64_t page = alloc_pages(1, EFI_LOADER_CODE, 0xfffff, "hand-off page");
 
     if (!page)
-        page = uefi_alloc_pages(1, 0xffffffff, "hand-off page");
+        page = alloc_pages(1, EFI_LOADER_CODE, 0xffffffff, "hand-off page");
     if (!page)
         panic("not enough memory below 4 GiB for the hand-off page");
     memcpy((void *)page, handoff_start, handoff_end - handoff_start);
@@ -174,6 +180,7 @@ static void exit_boot_services(void)
             panic("GetMemoryMap failed during ExitBootServices");
         if (uefi.bs->exit_boot_services(uefi.image, map_key) == EFI_SUCCESS) {
             uefi.bs = 0;
+            console_printf("embedboot: uefi: boot services exited (attempt %d)\n", attempt + 1);
             return;
         }
     }

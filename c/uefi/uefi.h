@@ -28,14 +28,24 @@ void uefi_set_up_framebuffer(const struct image_header *h, struct boot_machine *
 /* tables.c: the RSDP from the configuration table (ACPI 2.0, then 1.0). */
 uint64_t uefi_find_rsdp(void);
 
-/* memory.c */
+/* memory.c: the firmware's map (size, top, region count) for the build */
 void uefi_describe_memory(struct boot_machine *m);
-uint64_t uefi_alloc_pages(uint64_t pages, uint64_t max_address, const char *what);
-void uefi_take_arena(uint64_t pages, struct boot_machine *m);
-void uefi_copy_handoff(struct boot_machine *m);
-void uefi_release_all(void);
-void uefi_exit_boot_services(struct memmap *final_map, const struct boot_layout *l);
 
+/* `pages` of EfiLoaderData anywhere, recorded for uefi_release_all; panics
+ * with EFI_OUT_OF_RESOURCES when there are none. */
+uint64_t uefi_alloc_pages(uint64_t pages, const char *what);
+
+/* The block all the kernel's frames come from (boot_alloc_frames). */
+void uefi_take_arena(uint64_t pages, struct boot_machine *m);
+
+/* asm/handoff.asm copied to a page of its own below 1 MiB (or 4 GiB). */
+void uefi_copy_handoff(struct boot_machine *m);
+
+/* Free every allocation: a panic before ExitBootServices. */
+void uefi_release_all(void);
+
+/* ExitBootServices, then the final map in the boot info, marked. */
+void uefi_exit_boot_services(struct memmap *final_map, const struct boot_layout *l);
 
 /* kernel_file.c: KERNEL_ON_ESP: \kernel.elf from the volume this
  * application was loaded from. 0 and *blob set, or -1 if there is none. */

@@ -1,0 +1,34 @@
+/* The formatting half of the console, shared by the BIOS stage 4 and the
+ * UEFI application: each front end provides console_write (where text
+ * goes) and console_stop (what happens after an error's message). */
+#include "console.h"
+
+#include <stdarg.h>
+
+#include "fmt.h"
+
+static void vprint(const char *fmt, va_list ap)
+{
+    char line[256];
+    fmt_vformat(line, sizeof(line), fmt, ap);
+    console_write(line);
+}
+
+void console_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprint(fmt, ap);
+    va_end(ap);
+}
+
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+    console_write("embedboot: error: ");
+    va_start(ap, fmt);
+    vprint(fmt, ap);
+    va_end(ap);
+    console_write("\n");
+    console_stop();
+}
