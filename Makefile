@@ -66,7 +66,7 @@ $(BUILD)/stages/%.o: c/%.c $(wildcard c/*.h) include/embedboot.h | $(BUILD)/stag
 
 # The UEFI application's objects: the shared C again, position-independent,
 # its own front end (c/uefi/) and the hand-off page.
-UEFI_SHARED := boot_build boot_enter console_format serial string fmt crc32 elf_check memmap frames paging \
+UEFI_SHARED := boot_build boot_enter console_format video_mode serial string fmt crc32 elf_check memmap frames paging \
                kernel_load vspace config acpi
 UEFI_OWN    := main console cpu gop memory tables kernel_file
 UEFI_OBJS   := $(UEFI_SHARED:%=$(BUILD)/uefi/%.o) $(UEFI_OWN:%=$(BUILD)/uefi/uefi_%.o) \
@@ -284,7 +284,7 @@ unit_srcs_elf    := c/elf_check.c c/fmt.c
 unit_srcs_memmap := c/memmap.c
 unit_srcs_frames := c/frames.c
 unit_srcs_paging := c/paging.c c/kernel_load.c c/elf_check.c c/fmt.c
-unit_srcs_misc   := c/crc32.c c/fmt.c c/vspace.c c/acpi.c
+unit_srcs_misc   := c/crc32.c c/fmt.c c/vspace.c c/acpi.c c/video_mode.c
 unit_srcs_config := c/config.c c/elf_check.c c/fmt.c embed/manifest.c embed/toml.c embed/readfile.c
 
 unit-tests: $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)

@@ -1,9 +1,10 @@
 /* The framebuffer on UEFI: the Graphics Output Protocol. FRAMEBUFFER=WxH
- * picks a mode as the BIOS path picks a VBE mode: the exact size, else the
- * largest not larger in either direction; without it the current mode
- * stays. Modes without a linear framebuffer (BltOnly) are never chosen. */
+ * picks a mode as the BIOS path picks a VBE mode (video_mode.h); without
+ * it the current mode stays. Modes without a linear framebuffer (BltOnly)
+ * are never chosen. */
 #include "../console.h"
 #include "../paging.h"
+#include "../video_mode.h"
 #include "uefi.h"
 
 static struct efi_gop *locate_gop(void)
@@ -15,27 +16,22 @@ static struct efi_gop *locate_gop(void)
     return gop;
 }
 
-/* The best mode for want_w x want_h, or -1. */
+#define MAX_MODES 256
+
+/* The best mode for want_w x want_h by the shared rule, or -1. */
 static int64_t pick_mode(struct efi_gop *gop, uint32_t want_w, uint32_t want_h)
 {
-    int64_t best = -1;
-    uint64_t best_area = 0;
+    static struct video_mode_size sizes[MAX_MODES];
+    unsigned n = gop->mode->max_mode < MAX_MODES ? gop->mode->max_mode : MAX_MODES;
 
-    for (uint32_t i = 0; i < gop->mode->max_mode; i++) {
+    for (uint32_t i = 0; i < n; i++) {
         struct efi_gop_mode_info *info;
         uint64_t size;
-        if (gop->query_mode(gop, i, &size, &info) != EFI_SUCCESS ||
-            info->pixel_format == GOP_BLT_ONLY)
-            continue;
-        if (info->width == want_w && info->height == want_h)
-            return i;
-        uint64_t area = (uint64_t)info->width * info->height;
-        if (info->width <= want_w && info->height <= want_h && area > best_area) {
-            best = i;
-            best_area = area;
-        }
+        int ok = gop->query_mode(gop, i, &size, &info) == EFI_SUCCESS;
+        sizes[i] = (struct video_mode_size){ ok ? info->width : 0, ok ? info->height : 0,
+                                             ok && info->pixel_format != GOP_BLT_ONLY };
     }
-    return best;
+    return video_mode_pick(sizes, n, want_w, want_h);
 }
 
 /* Size and shift of a contiguous colour mask. */

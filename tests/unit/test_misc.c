@@ -6,6 +6,7 @@
 #include "../../c/fmt.h"
 #include "../../c/acpi.h"
 #include "../../c/vspace.h"
+#include "../../c/video_mode.h"
 #include "unit.h"
 
 TEST(crc32_known_values)
@@ -136,7 +137,25 @@ TEST(rsdp_found_where_bios_puts_it)
     free(low);
 }
 
+/* FRAMEBUFFER=WxH: exact size first, else the largest (by area) not larger
+ * in either direction; modes without a framebuffer never. */
+TEST(video_mode_pick_rules)
+{
+    static const struct video_mode_size m[] = {
+        { 640, 480, 1 }, { 800, 600, 1 }, { 1024, 768, 0 }, { 1280, 720, 1 },
+        { 1024, 768, 1 }, { 1280, 1024, 1 }, { 1920, 1080, 1 }, { 900, 1600, 1 },
+    };
+    CHECK_EQ(video_mode_pick(m, 8, 800, 600), 1);
+    CHECK_EQ(video_mode_pick(m, 8, 1024, 768), 4);          /* the usable one */
+    CHECK_EQ(video_mode_pick(m, 8, 1000, 700), 1);          /* 800x600 */
+    CHECK_EQ(video_mode_pick(m, 8, 1280, 800), 3);          /* 1280x720: more pixels than 1024x768 */
+    CHECK_EQ(video_mode_pick(m, 8, 1000, 2000), 7);         /* the tall 900x1600 fits */
+    CHECK_EQ(video_mode_pick(m, 8, 880, 2000), 1);          /* ... and here it does not */
+    CHECK_EQ(video_mode_pick(m, 8, 600, 400), -1);
+    CHECK_EQ(video_mode_pick(m, 0, 800, 600), -1);
+}
+
 UNIT_MAIN(misc, T(crc32_known_values), T(crc32_pieces_and_alignment_agree),
           T(crc32_detects_single_bit_flips), T(fmt_conversions), T(fmt_truncates_safely),
           T(vspace_avoids_kernel_and_slot_0), T(vspace_takes_consecutive_slots_in_one_half),
-          T(rsdp_found_where_bios_puts_it))
+          T(rsdp_found_where_bios_puts_it), T(video_mode_pick_rules))
