@@ -58,7 +58,6 @@ static uint64_t kib(uint64_t pages)
 void boot_check_kernel(struct boot_layout *l, const struct image_header *h,
                        const uint8_t *blob, uint64_t size)
 {
-    l->hdr = h;
     if (h->magic != IMAGE_HEADER_MAGIC || h->version != IMAGE_HEADER_VERSION ||
         h->size != sizeof(*h))
         panic("image header missing or of another version: rebuild the image");
@@ -68,14 +67,16 @@ void boot_check_kernel(struct boot_layout *l, const struct image_header *h,
     uint32_t crc = crc32_update(0, blob, size);
     if (crc != h->kernel_crc32)
         panic("kernel image corrupted: CRC-32 0x%08x, expected 0x%08x", crc, h->kernel_crc32);
-    boot_check_elf(l, blob, size);
+    boot_check_elf(l, h, blob, size);
 }
 
-void boot_check_elf(struct boot_layout *l, const uint8_t *blob, uint64_t size)
+void boot_check_elf(struct boot_layout *l, const struct image_header *h, const uint8_t *blob,
+                    uint64_t size)
 {
     struct elf_result why;
     char text[160];
 
+    l->hdr = h;
     if (elf_load_plan(blob, size, &l->plan, &why)) {
         elf_error_message(&why, text, sizeof(text));
         panic("kernel: %s", text);
@@ -279,9 +280,8 @@ uint64_t boot_prepare(struct boot_layout *l, const struct boot_machine *m)
     const struct image_header *h = l->hdr;
 
     l->m = m;
-    l->max_regions = m->max_regions;
     l->info_pages = page_up(sizeof(struct embedboot_boot_info) +
-                            l->max_regions * sizeof(struct embedboot_memory_region)) / PAGE_SIZE;
+                            m->max_regions * sizeof(struct embedboot_memory_region)) / PAGE_SIZE;
     l->phys_size = (h->features & FEATURE_MAP_PHYSICAL_MEMORY) ? physical_span(m) : 0;
     l->phys_level = physical_map_level(l, m);
     check_config(l);
@@ -289,11 +289,11 @@ uint64_t boot_prepare(struct boot_layout *l, const struct boot_machine *m)
     return l->pages_needed;
 }
 
-void boot_build(struct boot_layout *l, const struct boot_machine *m, const uint8_t *blob)
+void boot_build(struct boot_layout *l, const uint8_t *blob)
 {
     const struct image_header *h = l->hdr;
+    const struct boot_machine *m = l->m;
 
-    l->m = m;
     l->fb = m->fb;
     env.nx = m->nx;
     check_memory(l);
@@ -316,7 +316,7 @@ void boot_build(struct boot_layout *l, const struct boot_machine *m, const uint8
 struct memmap boot_info_regions(const struct boot_layout *l)
 {
     struct embedboot_boot_info *bi = (void *)l->info_phys;
-    return (struct memmap){ (void *)(bi + 1), 0, (unsigned)l->max_regions };
+    return (struct memmap){ (void *)(bi + 1), 0, l->m->max_regions };
 }
 
 void boot_finish_memory_map(const struct boot_layout *l, struct memmap *map,

@@ -42,7 +42,7 @@ struct boot_layout {
     uint64_t pml4;
     uint64_t kernel_phys;
     uint64_t stack_bottom, stack_top;
-    uint64_t info_virt, info_phys, info_pages, max_regions;
+    uint64_t info_virt, info_phys, info_pages;
     uint64_t phys_offset, phys_size;
     int phys_level;                    /* pages of the window: 0 4 KiB, 1 2 MiB, 2 1 GiB */
     uint64_t pages_needed;             /* frames the build takes at most */
@@ -61,14 +61,15 @@ uint64_t boot_prepare(struct boot_layout *l, const struct boot_machine *m);
 
 /* Only the ELF checks: for a kernel that has no CRC in the header (UEFI,
  * KERNEL_ON_ESP). Fills l->plan; panics on failure. */
-void boot_check_elf(struct boot_layout *l, const uint8_t *blob, uint64_t size);
+void boot_check_elf(struct boot_layout *l, const struct image_header *h, const uint8_t *blob,
+                    uint64_t size);
 
 /* Check there is enough memory, then load the kernel and build its address
  * space. Panics on failure. */
-void boot_build(struct boot_layout *l, const struct boot_machine *m, const uint8_t *blob);
+void boot_build(struct boot_layout *l, const uint8_t *blob);
 
 /* The boot info's region array, to be filled by the front end with the
- * final memory map (capacity l->max_regions). */
+ * final memory map (capacity m->max_regions). */
 struct memmap boot_info_regions(const struct boot_layout *l);
 
 /* The front end's final memory map, marked with what the build placed:

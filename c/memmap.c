@@ -126,6 +126,15 @@ int memmap_sanitise_kinds(struct memmap *m, const struct raw_region *raw, unsign
     return 0;
 }
 
+uint64_t memmap_end(const struct memmap *m)
+{
+    uint64_t top = 0;
+    for (unsigned i = 0; i < m->count; i++)
+        if (m->region[i].start + m->region[i].length > top)
+            top = m->region[i].start + m->region[i].length;
+    return top;
+}
+
 int memmap_mark(struct memmap *m, uint64_t start, uint64_t end, uint32_t kind,
                 uint32_t only_kind)
 {

@@ -33,6 +33,9 @@ int memmap_sanitise(struct memmap *m, const struct raw_region *raw, unsigned n);
 int memmap_sanitise_kinds(struct memmap *m, const struct raw_region *raw, unsigned n,
                           uint32_t (*kind_of)(uint32_t type));
 
+/* The end of the highest region (0 for an empty map). */
+uint64_t memmap_end(const struct memmap *m);
+
 /* Give [start, end) the kind `kind`. With only_kind != 0, only the parts
  * that currently have that kind change; otherwise everything in the range
  * does, and holes in it become new regions. Returns 0 or -1 (no room). */

@@ -58,15 +58,6 @@ static void read_memory_map(const struct bios_handoff *h, struct memmap *m)
                    (unsigned)h->e820_count, m->count);
 }
 
-static uint64_t map_top(const struct memmap *m)
-{
-    uint64_t top = 0;
-    for (unsigned i = 0; i < m->count; i++)
-        if (m->region[i].start + m->region[i].length > top)
-            top = m->region[i].start + m->region[i].length;
-    return top;
-}
-
 /* The final memory map: the clean firmware map, the blob marked as the
  * loader's, then what the build placed. */
 static void fill_memory_map(struct memmap *out, const struct memmap *clean_map,
@@ -142,13 +133,13 @@ void stage4_main(const struct bios_handoff *h)
     frames_reserve(&pool, (uint64_t)blob, (uint64_t)blob + size);
     m.free_pages = frames_free_pages(&pool);
     m.largest_run = frames_largest_run(&pool);
-    m.physical_top = map_top(&clean_map);
+    m.physical_top = memmap_end(&clean_map);
     /* Each allocation and mark splits a region at most twice. */
     m.max_regions = clean_map.count + 2 * (FRAMES_MAX_LOG + 3) + 1;
     m.rsdp = acpi_find_rsdp((const volatile uint8_t *)0);
 
     boot_prepare(&l, &m);
-    boot_build(&l, &m, blob);
+    boot_build(&l, blob);
 
     /* All allocations are done: the memory map can be final now. */
     struct memmap final_map = boot_info_regions(&l);

@@ -176,6 +176,9 @@ symbol_value() {          # symbol_value KDIR SYMBOL
 image_symbol() {          # image_symbol KDIR SYMBOL -> byte offset in the image
     printf '%d' $(( $(symbol_value "$1" "$2") - 0x7c00 ))
 }
+image_esp_offset() {      # image_esp_offset IMAGE -> the ESP's byte offset (MBR entry 2)
+    printf '%d' $(( $(od -An -tu4 -j 470 -N 4 "$1" | tr -d ' ') * 512 ))
+}
 image_lba() {             # image_lba KDIR -> the kernel blob's first sector
     symbol_value "$1" _kernel_lba
 }

@@ -162,7 +162,7 @@ section_offset() {        # section_offset FILE SECTION -> its file offset
     printf '%d' $((16#$(objdump -h "$1" | awk -v s="$2" '$2 == s { print $6 }')))
 }
 app=$T/check-high/BOOTX64.EFI
-esp=$(( $(od -An -tu4 -j 470 -N 4 "$img" | tr -d ' ') * 512 ))
+esp=$(image_esp_offset "$img")
 for c in corrupt hostile; do
     cp "$app" "$T/uefi-$c.efi"
     cp "$img" "$T/uefi-$c.bin"
@@ -180,17 +180,16 @@ expect_uefi_error uefi-hostile-kernel "$T/uefi-hostile.bin" "kernel: not an x86-
 # 7. KERNEL_ON_ESP=1: \kernel.elf on the ESP overrides the embedded kernel;
 # without the file the embedded one boots; a bad file is refused.
 if build_image on-esp $TK/check-high.elf KERNEL_ON_ESP=1; then
-    esp_of() { printf '%d' $(( $(od -An -tu4 -j 470 -N 4 "$1" | tr -d ' ') * 512 )); }
     on=$T/on-esp/image.bin
-    MTOOLS_SKIP_CHECK=1 mcopy -i "$on@@$(esp_of "$on")" ::/kernel.elf "$T/on-esp/kernel.copy" &&
+    MTOOLS_SKIP_CHECK=1 mcopy -i "$on@@$(image_esp_offset "$on")" ::/kernel.elf "$T/on-esp/kernel.copy" &&
         cmp -s "$T/on-esp/kernel.copy" "$T/on-esp/kernel.stripped" &&
         pass "KERNEL_ON_ESP=1: the kernel is on the ESP as \\kernel.elf" ||
         fail "KERNEL_ON_ESP=1: the kernel is on the ESP as \\kernel.elf" "not there or not the kernel"
     for c in swapped missing bad; do cp "$on" "$T/on-esp-$c.bin"; done
     export MTOOLS_SKIP_CHECK=1
-    mcopy -o -i "$T/on-esp-swapped.bin@@$(esp_of "$on")" $TK/check-low.elf ::/kernel.elf
-    mdel -i "$T/on-esp-missing.bin@@$(esp_of "$on")" ::/kernel.elf
-    mcopy -o -i "$T/on-esp-bad.bin@@$(esp_of "$on")" $TK/entry.o ::/kernel.elf
+    mcopy -o -i "$T/on-esp-swapped.bin@@$(image_esp_offset "$on")" $TK/check-low.elf ::/kernel.elf
+    mdel -i "$T/on-esp-missing.bin@@$(image_esp_offset "$on")" ::/kernel.elf
+    mcopy -o -i "$T/on-esp-bad.bin@@$(image_esp_offset "$on")" $TK/entry.o ::/kernel.elf
     unset MTOOLS_SKIP_CHECK
     expect_uefi_boot uefi-on-esp-swapped "$T/on-esp-swapped.bin" "check kernel: all [0-9]* checks passed"
     grep -q 'checking \\kernel.elf from the boot volume' "$LOGS/uefi-on-esp-swapped.serial" &&

@@ -26,8 +26,7 @@ __attribute__((noreturn)) static void boot(void)
     if ((_image_header.configured & CONFIG_KERNEL_ON_ESP) && !uefi_read_kernel_file(&blob, &size)) {
         console_printf("embedboot: uefi: checking \\kernel.elf from the boot volume (%llu bytes)\n",
                        (unsigned long long)size);
-        l.hdr = &_image_header;
-        boot_check_elf(&l, blob, size);
+        boot_check_elf(&l, &_image_header, blob, size);
     } else {
         console_printf("embedboot: uefi: checking the kernel image (%llu bytes)\n",
                        (unsigned long long)size);
@@ -38,7 +37,7 @@ __attribute__((noreturn)) static void boot(void)
     uefi_describe_memory(&m);
     uefi_copy_handoff(&m);
     uefi_take_arena(boot_prepare(&l, &m), &m);
-    boot_build(&l, &m, blob);
+    boot_build(&l, blob);
     boot_log_layout(&l);
 
     struct memmap final_map = boot_info_regions(&l);

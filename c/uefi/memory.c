@@ -123,11 +123,7 @@ void uefi_describe_memory(struct boot_machine *m)
     if (read_map() != EFI_SUCCESS || clean_map(&now))
         panic("cannot read the memory map (%llu descriptors)",
               (unsigned long long)(map_size / descriptor_size));
-    for (unsigned i = 0; i < now.count; i++) {
-        uint64_t end = now.region[i].start + now.region[i].length;
-        if (end > m->physical_top)
-            m->physical_top = end;
-    }
+    m->physical_top = memmap_end(&now);
     /* At the exit the map has our allocations too: a few descriptors more,
      * each of which the marks below may split. */
     m->max_regions = now.count + MAP_SLACK + 2 * (FRAMES_MAX_LOG + 4) + 1;

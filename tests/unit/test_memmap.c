@@ -241,7 +241,15 @@ TEST(uefi_loader_memory_wins_over_usable)
     CHECK_EQ(m.region[1].kind, EMBEDBOOT_MEMORY_BOOTLOADER);
 }
 
-UNIT_MAIN(memmap, T(qemu_pc_map_is_kept_as_is), T(q35_memory_above_4g_is_usable),
+TEST(end_is_the_highest_region_end)
+{
+    reset(1024);
+    CHECK_EQ(memmap_end(&m), 0);
+    CHECK_EQ(sanitise(qemu_pc, 7), 0);
+    CHECK_EQ(memmap_end(&m), 0x10000000000ull);   /* QEMU's reserved window below 1 TiB */
+}
+
+UNIT_MAIN(memmap, T(qemu_pc_map_is_kept_as_is), T(end_is_the_highest_region_end), T(q35_memory_above_4g_is_usable),
           T(unsorted_overlapping_and_empty_entries), T(unknown_types_are_kept_with_their_number),
           T(adjacent_same_kind_entries_merge), T(wrapping_entry_is_clamped),
           T(many_entries_more_than_128), T(capacity_overflow_is_reported),
