@@ -51,35 +51,50 @@ all: example-kernel
 # ---------------------------------------------------------------------------
 # Stages 1-4: built once, independent of the kernel.
 
-ASM_SRCS := stage1 stage2 cpu memory load video stage3 gdt handoff
-C_SRCS   := stage4 boot_build boot_enter console console_format serial textcon string fmt crc32 elf_check memmap frames \
-            paging kernel_load vspace config acpi
-STAGE_OBJS := $(ASM_SRCS:%=$(BUILD)/stages/%.o) $(C_SRCS:%=$(BUILD)/stages/%.o)
+# The C is in three parts (README: Architecture): the firmware-neutral core
+# and the kernel protocols, which both front ends link, and each front end.
+CORE_SRCS  := boot_build console_format serial string fmt crc32 elf_check memmap frames paging \
+              kernel_load vspace config acpi video_mode
+PROTO_SRCS := embedboot
+BIOS_SRCS  := stage4 console textcon memory rsdp asm_layout
+UEFI_SRCS  := main console cpu gop memory tables kernel_file
+ASM_SRCS   := stage1 stage2 a20 cpu memory load video stage3 gdt handoff
 
-$(BUILD)/stages/%.o: asm/%.asm asm/handoff.inc | $(BUILD)/stages
+C_HEADERS  := $(wildcard c/*.h c/*/*.h) include/embedboot.h
+C_OBJS      = $(CORE_SRCS:%=$(1)/core/%.o) $(PROTO_SRCS:%=$(1)/proto/%.o)
+STAGE_OBJS := $(ASM_SRCS:%=$(BUILD)/stages/%.o) $(call C_OBJS,$(BUILD)/stages) \
+              $(BIOS_SRCS:%=$(BUILD)/stages/bios/%.o)
+UEFI_OBJS  := $(call C_OBJS,$(BUILD)/uefi) $(UEFI_SRCS:%=$(BUILD)/uefi/uefi/%.o) \
+              $(BUILD)/uefi/handoff.o
+
+$(BUILD)/stages/%.o: asm/%.asm $(wildcard asm/*.inc) | $(BUILD)/stages
 	$(call say,NASM,$<)
 	$(Q)$(NASM) -f elf64 -g -F dwarf -I asm/ -o $@ $<
 
-$(BUILD)/stages/%.o: c/%.c $(wildcard c/*.h) include/embedboot.h | $(BUILD)/stages
+$(BUILD)/stages/core/%.o: c/%.c $(C_HEADERS)
 	$(call say,CC,$<)
-	$(Q)$(CC) $(STAGE4_CFLAGS) -c -o $@ $<
-
-# The UEFI application's objects: the shared C again, position-independent,
-# its own front end (c/uefi/) and the hand-off page.
-UEFI_SHARED := boot_build boot_enter console_format video_mode serial string fmt crc32 elf_check memmap frames paging \
-               kernel_load vspace config acpi
-UEFI_OWN    := main console cpu gop memory tables kernel_file
-UEFI_OBJS   := $(UEFI_SHARED:%=$(BUILD)/uefi/%.o) $(UEFI_OWN:%=$(BUILD)/uefi/uefi_%.o) \
-               $(BUILD)/uefi/handoff.o
-
-$(BUILD)/uefi/%.o: c/%.c $(wildcard c/*.h) include/embedboot.h | $(BUILD)/uefi
+	$(Q)mkdir -p $(@D) && $(CC) $(STAGE4_CFLAGS) -c -o $@ $<
+$(BUILD)/stages/%.o: c/%.c $(C_HEADERS)
 	$(call say,CC,$<)
-	$(Q)$(CC) $(UEFI_CFLAGS) -c -o $@ $<
+	$(Q)mkdir -p $(@D) && $(CC) $(STAGE4_CFLAGS) -c -o $@ $<
+
+# The shared values asm/handoff.inc names, as the assembler computes them,
+# for the C to check against its own definitions (c/bios/asm_layout.c).
+$(BUILD)/stages/bios/asm_layout.o: $(BUILD)/gen/asm_layout.h
+$(BUILD)/gen/asm_layout.h: asm/layout_export.asm $(wildcard asm/*.inc)
+	@mkdir -p $(@D)
+	$(Q)$(NASM) -f elf64 -I asm/ -o $(@:.h=.o) $<
+	$(Q)nm $(@:.h=.o) | awk '$$2 == "A" { print "#define " $$3 " 0x" $$1 }' > $@
+
+# The UEFI application: the same core and protocols again, position-
+# independent, its own front end (c/uefi/) and the hand-off page.
+$(BUILD)/uefi/core/%.o: c/%.c $(C_HEADERS)
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(UEFI_CFLAGS) -c -o $@ $<
 	$(Q)$(call uefi_no_got,$@)
-
-$(BUILD)/uefi/uefi_%.o: c/uefi/%.c $(wildcard c/*.h c/uefi/*.h) include/embedboot.h | $(BUILD)/uefi
+$(BUILD)/uefi/%.o: c/%.c $(C_HEADERS)
 	$(call say,CC,$<)
-	$(Q)$(CC) $(UEFI_CFLAGS) -c -o $@ $<
+	$(Q)mkdir -p $(@D) && $(CC) $(UEFI_CFLAGS) -c -o $@ $<
 	$(Q)$(call uefi_no_got,$@)
 
 $(BUILD)/uefi/handoff.o: asm/handoff.asm asm/handoff.inc | $(BUILD)/uefi
@@ -89,12 +104,13 @@ $(BUILD)/uefi/handoff.o: asm/handoff.asm asm/handoff.inc | $(BUILD)/uefi
 # ---------------------------------------------------------------------------
 # Host tools: the kernel check (same C as stage 4) and the header writer.
 
-$(BUILD)/host/kcheck: embed/kcheck.c embed/readfile.c c/elf_check.c c/fmt.c $(wildcard c/*.h) | $(BUILD)/host
-	$(call say,HOSTCC,$@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ embed/kcheck.c embed/readfile.c c/elf_check.c c/fmt.c
+KCHECK_SRCS   := embed/kcheck.c embed/readfile.c embed/report.c c/elf_check.c c/fmt.c
+MKHEADER_SRCS := embed/mkheader.c embed/manifest.c embed/toml.c embed/readfile.c embed/report.c \
+                 c/config.c c/crc32.c c/elf_check.c c/fmt.c
 
-MKHEADER_SRCS := embed/mkheader.c embed/manifest.c embed/toml.c embed/readfile.c c/config.c \
-                 c/crc32.c c/elf_check.c c/fmt.c
+$(BUILD)/host/kcheck: $(KCHECK_SRCS) $(wildcard c/*.h embed/*.h) | $(BUILD)/host
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(KCHECK_SRCS)
 
 $(BUILD)/host/mkheader: $(MKHEADER_SRCS) $(wildcard c/*.h embed/*.h) | $(BUILD)/host
 	$(call say,HOSTCC,$@)
@@ -279,20 +295,22 @@ $(BUILD)/bench/efi-exit.efi: bench/efi-exit.c targets/uefi.mk
 	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(@:.efi=.o)
 
 # Host unit tests of the shared C, under ASan and UBSan.
-UNIT_TESTS := elf memmap frames paging misc config
+UNIT_TESTS := elf memmap frames paging misc config bios
 unit_srcs_elf    := c/elf_check.c c/fmt.c
 unit_srcs_memmap := c/memmap.c
 unit_srcs_frames := c/frames.c
 unit_srcs_paging := c/paging.c c/kernel_load.c c/elf_check.c c/fmt.c
 unit_srcs_misc   := c/crc32.c c/fmt.c c/vspace.c c/acpi.c c/video_mode.c
+unit_srcs_bios   := c/bios/memory.c c/bios/rsdp.c c/memmap.c c/acpi.c
+unit_flags_config := -Wl,--wrap=strdup        # to make strdup fail on purpose
 unit_srcs_config := c/config.c c/elf_check.c c/fmt.c embed/manifest.c embed/toml.c embed/readfile.c
 
 unit-tests: $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
-$(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $(wildcard c/*.[ch] embed/*.[ch])
+$(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $(wildcard c/*.[ch] c/*/*.[ch] embed/*.[ch])
 	@mkdir -p $(@D)
 	$(call say,HOSTCC,$@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -O1 $(HOST_SANITIZE) -o $@ $< $(unit_srcs_$*)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -O1 $(HOST_SANITIZE) -o $@ $< $(unit_srcs_$*) $(unit_flags_$*)
 
 # Fuzzing (libFuzzer, clang): `make fuzz` runs each harness FUZZ_SECONDS,
 # seeded with the test kernels, real memory maps and the manifests.

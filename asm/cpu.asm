@@ -6,7 +6,7 @@ BITS 16
 
 %include "handoff.inc"
 
-extern halt_with, print, bios_handoff
+extern halt_with, print, handoff_record
 global check_cpu
 
 section .stage2 progbits alloc exec
@@ -53,7 +53,7 @@ check_cpu:
     jz .no_pat
     or al, CPU_PAT
 .no_pat:
-    mov [bios_handoff + HANDOFF_CPU_FLAGS], al
+    mov [handoff_record + bios_handoff.cpu_flags], al
     mov si, msg_cpu
     call print
     test al, CPU_NX

@@ -9,7 +9,7 @@ BITS 16
 %include "handoff.inc"
 
 extern _kernel_lba, _kernel_sectors, _kernel_start_addr
-extern bios_handoff, dap, read_sectors, print, print_error, print_hex
+extern handoff_record, dap, read_sectors, print, print_error, print_hex
 extern halt_with, halt_newline, gdt_descriptor
 global load_kernel
 
@@ -21,10 +21,10 @@ section .stage2 progbits alloc exec
 load_kernel:
     call check_kernel_fits
     mov eax, _kernel_lba
-    mov [dap + 8], eax
-    mov dword [dap + 12], 0
-    mov word [dap + 4], 0
-    mov word [dap + 6], BOUNCE_SEGMENT
+    mov [dap + disk_address_packet.lba], eax
+    mov dword [dap + disk_address_packet.lba + 4], 0
+    mov word [dap + disk_address_packet.offset], 0
+    mov word [dap + disk_address_packet.segment], BOUNCE_SEGMENT
     mov edi, _kernel_start_addr
     mov ebp, _kernel_sectors
 .next:
@@ -33,7 +33,7 @@ load_kernel:
     jae .count
     mov ecx, ebp
 .count:
-    mov [dap + 2], cx
+    mov [dap + disk_address_packet.count], cx
     call read_sectors
     jc disk_error
     call enter_unreal
@@ -42,7 +42,7 @@ load_kernel:
     shl ecx, 7                  ; sectors to dwords
     a32 rep movsd
     pop ecx
-    add [dap + 8], ecx
+    add [dap + disk_address_packet.lba], ecx
     sub ebp, ecx
     jnz .next
 
@@ -58,21 +58,21 @@ load_kernel:
 ; check_kernel_fits: the blob must lie in one usable E820 region that starts
 ; at or below 1 MiB; stage 4 checks the rest with the sanitised map.
 check_kernel_fits:
-    mov si, bios_handoff + HANDOFF_E820
-    mov cx, [bios_handoff + HANDOFF_E820_COUNT]
+    mov si, handoff_record + bios_handoff.e820
+    mov cx, [handoff_record + bios_handoff.e820_count]
     xor edx, edx                ; best: bytes available from 1 MiB
 .entry:
-    cmp dword [si + 16], 1      ; usable
+    cmp dword [si + e820_entry.type], 1     ; usable
     jne .skip
-    cmp dword [si + 4], 0       ; starts below 4 GiB
+    cmp dword [si + e820_entry.base + 4], 0 ; starts below 4 GiB
     jne .skip
-    mov eax, [si]
+    mov eax, [si + e820_entry.base]
     cmp eax, _kernel_start_addr
     ja .skip
     mov ebx, eax                ; end = base + length, clamped to 4 GiB
-    add ebx, [si + 8]
+    add ebx, [si + e820_entry.length]
     jc .big
-    cmp dword [si + 12], 0
+    cmp dword [si + e820_entry.length + 4], 0
     je .end
 .big:
     mov ebx, 0xffffffff
@@ -83,7 +83,7 @@ check_kernel_fits:
     jbe .skip
     mov edx, ebx
 .skip:
-    add si, E820_ENTRY_SIZE
+    add si, e820_entry_size
     loop .entry
 
     mov eax, _kernel_sectors
@@ -116,7 +116,7 @@ disk_error:
     call print_hex
     mov si, msg_lba
     call print
-    mov eax, [dap + 8]
+    mov eax, [dap + disk_address_packet.lba]
     mov cl, 8
     call print_hex
     jmp halt_newline

@@ -1,14 +1,16 @@
-; Stage 2: real mode, at 0x7e00. Programs the UART and the screen, checks the
-; CPU, reads the memory map, loads the kernel blob to 1 MiB and enters
-; protected mode (stage 3). Each job is in a file of its own.
+; Stage 2: real mode, at 0x7e00. Programs the UART and the screen, enables
+; A20, checks the CPU, reads the memory map, loads the kernel blob to 1 MiB
+; and enters protected mode (stage 3) with NMIs masked. Each job is in a
+; file of its own.
 
 BITS 16
 
 %include "handoff.inc"
 
-extern boot_drive, print, putc, halt, crlf
-extern check_cpu, read_memory_map, load_kernel, set_video, gdt_descriptor, stage3_start
-global stage2_start, print_hex, halt_newline, bios_handoff
+extern boot_drive, chs_sectors, chs_heads, print, putc, halt, halt_newline, crlf
+extern enable_a20, check_cpu, read_memory_map, load_kernel, set_video, gdt_descriptor
+extern stage3_start
+global stage2_start, print_hex, handoff_record
 
 %define COM1 0x3f8
 
@@ -31,11 +33,20 @@ stage2_start:
     mov si, msg_stage1          ; stage 1 had no room for its own line
     call print
     mov al, [boot_drive]
-    mov [bios_handoff + HANDOFF_BOOT_DRIVE], al
+    mov [handoff_record + bios_handoff.boot_drive], al
     shl eax, 24
     mov cl, 2
     call print_hex
-    mov si, msg_a20
+    mov si, msg_read
+    call print
+    call report_chs
+    call enable_a20
+    push si                     ; how A20 came on
+    mov si, msg_stage2
+    call print
+    pop si
+    call print
+    mov si, crlf
     call print
 
     call check_cpu
@@ -51,11 +62,34 @@ stage2_start:
     mov si, msg_pmode
     call print
     cli
+    mov al, CMOS_NMI_MASK       ; no NMI until the kernel's own handlers
+    out CMOS_INDEX, al          ; (the protocols unmask it at the entry)
     o32 lgdt [gdt_descriptor]
     mov eax, cr0
     or al, 1                    ; PE
     mov cr0, eax
     jmp dword SEL_CODE32:stage3_start
+
+; report_chs: say so when stage 1 found no INT 13h extensions and reads
+; with CHS (every read of the kernel does too).
+report_chs:
+    cmp word [chs_sectors], 0
+    je .end
+    mov si, msg_chs
+    call print
+    mov eax, [chs_heads]
+    shl eax, 16
+    mov cl, 4
+    call print_hex
+    mov si, msg_chs_heads
+    call print
+    mov eax, [chs_sectors]
+    shl eax, 16
+    call print_hex
+    mov si, msg_chs_sectors
+    call print
+.end:
+    ret
 
 ; print_hex: the top CL hex digits of EAX.
 print_hex:
@@ -75,12 +109,6 @@ print_hex:
     popad
     ret
 
-; halt_newline: end the current error line and stop.
-halt_newline:
-    mov si, crlf
-    call print
-    jmp halt
-
 uart_init:                      ; (register offset, value) pairs
     db 1, 0x00                  ; no interrupts
     db 3, 0x80                  ; DLAB
@@ -92,9 +120,13 @@ uart_init:                      ; (register offset, value) pairs
 uart_init_end:
 
 msg_stage1: db "embedboot: stage 1: boot drive 0x", 0
-msg_a20:    db ", A20 on, loader read", 13, 10, 0
+msg_read:   db ", loader read", 13, 10, 0
+msg_stage2: db "embedboot: stage 2: ", 0
+msg_chs:    db "embedboot: stage 2: no INT 13h extensions: CHS reads, 0x", 0
+msg_chs_heads:   db " heads, 0x", 0
+msg_chs_sectors: db " sectors per track", 13, 10, 0
 msg_pmode:  db "embedboot: stage 2: entering protected mode", 13, 10, 0
 
 section .lowbss nobits alloc write
-bios_handoff:
-    resb HANDOFF_SIZE
+handoff_record:
+    resb bios_handoff_size

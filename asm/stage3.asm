@@ -6,7 +6,7 @@
 
 %include "handoff.inc"
 
-extern _bss_start, _bss_end, bios_handoff, stage4_main, stage3_log
+extern _bss_start, _bss_end, handoff_record, stage4_main, stage3_log
 global stage3_start, stage4_stack_top
 
 %define PTE_P   1
@@ -58,7 +58,7 @@ stage3_start:
     mov ecx, EFER
     rdmsr
     or eax, 1 << 8              ; LME
-    test byte [bios_handoff + HANDOFF_CPU_FLAGS], CPU_NX
+    test byte [handoff_record + bios_handoff.cpu_flags], CPU_NX
     jz .no_nx
     or eax, 1 << 11             ; NXE
 .no_nx:
@@ -73,7 +73,7 @@ long_mode:
     LOAD_DATA_SEGMENTS
     mov rsp, stage4_stack_top   ; rsp + 8 is 16-byte aligned at the callee
     call stage3_log
-    mov edi, bios_handoff
+    mov edi, handoff_record
     call stage4_main            ; does not return
 .halt:
     cli

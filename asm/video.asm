@@ -9,17 +9,29 @@ BITS 16
 
 %include "handoff.inc"
 
-extern bios_handoff, print, print_hex, _image_header
+extern handoff_record, print, print_hex, _image_header
 global set_video
 
-%define WANT_W  _image_header + 56
-%define WANT_H  _image_header + 60
-%define MI      bios_handoff + HANDOFF_VBE_INFO     ; mode information block
+%define WANT_W  _image_header + image_header.framebuffer_width
+%define WANT_H  _image_header + image_header.framebuffer_height
+%define MI      handoff_record + bios_handoff.vbe_mode_info     ; mode information block
+%define MODE(field) MI + vbe_mode_info. %+ field
+%define RECORD(field) handoff_record + bios_handoff. %+ field
+
+; VBE controller information (function 4F00h): only stage 2 reads it.
+struc vbe_controller_info
+    .signature:     resd 1          ; 'VBE2' in, 'VESA' out
+    .version:       resw 1          ; BCD
+    .oem_string:    resd 1
+    .capabilities:  resd 1
+    .mode_list:     resd 1          ; far pointer to 0xFFFF-terminated modes
+    .rest:          resb 512 - 18
+endstruc
 
 section .stage2 progbits alloc exec
 
 set_video:
-    test byte [_image_header + 24], FEATURE_VGA_320X200
+    test byte [_image_header + image_header.features], FEATURE_VGA_320X200
     jnz .vga13
     mov eax, [WANT_W]
     or eax, [WANT_H]
@@ -36,25 +48,25 @@ set_video:
     call print_hex
     mov si, msg_comma
     call print
-    mov ax, [MI + 18]
-    mov bx, [MI + 20]
-    mov dl, [MI + 25]
+    mov ax, [MODE(width)]
+    mov bx, [MODE(height)]
+    mov dl, [MODE(bits_per_pixel)]
     call print_mode
     mov ax, 0x4f02
-    mov bx, [bios_handoff + HANDOFF_VBE_MODE]
+    mov bx, [RECORD(vbe_mode)]
     or bx, 0x4000                   ; linear framebuffer
     int 0x10
     cmp ax, 0x004f
     mov si, msg_set_failed
     jne .say_size
-    mov byte [bios_handoff + HANDOFF_VIDEO], VIDEO_VBE
+    mov byte [RECORD(video)], VIDEO_VBE
     ret
 .vga13:
     mov si, msg_vga13
     call print
     mov ax, 0x0013
     int 0x10
-    mov byte [bios_handoff + HANDOFF_VIDEO], VIDEO_VGA13
+    mov byte [RECORD(video)], VIDEO_VGA13
     ret
 .say_size:                          ; "... for WxH, staying in 80x25 text"
     call print
@@ -66,24 +78,24 @@ set_video:
 .say:
     jmp print
 
-; vbe_find: CF clear and the mode in CX and [HANDOFF_VBE_MODE], its
+; vbe_find: CF clear and the mode in CX and the record's vbe_mode, its
 ; information in MI; CF set if there is no VBE 2.0+ or no mode fits.
 vbe_find:
     mov di, vbe_controller
-    mov dword [di], 'VBE2'
+    mov dword [di + vbe_controller_info.signature], 'VBE2'
     mov ax, 0x4f00
     int 0x10
     cmp ax, 0x004f
     jne .fail
-    cmp dword [vbe_controller], 'VESA'
+    cmp dword [vbe_controller + vbe_controller_info.signature], 'VESA'
     jne .fail
-    mov ax, [vbe_controller + 4]
-    mov [bios_handoff + HANDOFF_VBE_VERSION], ax
+    mov ax, [vbe_controller + vbe_controller_info.version]
+    mov [RECORD(vbe_version)], ax
     cmp ah, 2
     jb .fail
-    lfs si, [vbe_controller + 14]   ; the mode list
+    lfs si, [vbe_controller + vbe_controller_info.mode_list]
     xor ebp, ebp                    ; best score so far
-    mov word [bios_handoff + HANDOFF_VBE_MODE], 0xffff
+    mov word [RECORD(vbe_mode)], 0xffff
 .next:
     mov cx, [fs:si]
     cmp cx, 0xffff
@@ -98,22 +110,22 @@ vbe_find:
     pop fs
     cmp ax, 0x004f
     jne .next
-    mov al, [MI]
-    and al, 0x91                    ; supported, graphics, linear framebuffer
-    cmp al, 0x91
+    mov al, [MODE(attributes)]
+    and al, VBE_ATTR_SUPPORTED | VBE_ATTR_GRAPHICS | VBE_ATTR_LINEAR
+    cmp al, VBE_ATTR_SUPPORTED | VBE_ATTR_GRAPHICS | VBE_ATTR_LINEAR
     jne .next
-    cmp byte [MI + 27], 6           ; direct colour
+    cmp byte [MODE(memory_model)], VBE_MODEL_DIRECT
     jne .next
-    mov bl, [MI + 25]
+    mov bl, [MODE(bits_per_pixel)]
     cmp bl, 32
     je .depth_ok
     cmp bl, 24
     jne .next
 .depth_ok:
-    movzx eax, word [MI + 18]
+    movzx eax, word [MODE(width)]
     cmp eax, [WANT_W]
     ja .next
-    movzx edx, word [MI + 20]
+    movzx edx, word [MODE(height)]
     cmp edx, [WANT_H]
     ja .next
     imul eax, edx                   ; score: area, then 32 bpp over 24
@@ -125,10 +137,10 @@ vbe_find:
     cmp eax, ebp
     jbe .next
     mov ebp, eax
-    mov [bios_handoff + HANDOFF_VBE_MODE], cx
+    mov [RECORD(vbe_mode)], cx
     jmp .next
 .done:
-    mov cx, [bios_handoff + HANDOFF_VBE_MODE]
+    mov cx, [RECORD(vbe_mode)]
     cmp cx, 0xffff
     je .fail
     mov ax, 0x4f01                  ; the chosen mode's information, again
@@ -194,4 +206,4 @@ msg_x:          db "x", 0
 msg_bpp:        db " bpp", 13, 10, 0
 
 section .lowbss nobits alloc write
-vbe_controller: resb 512
+vbe_controller: resb vbe_controller_info_size

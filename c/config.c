@@ -54,29 +54,29 @@ static int overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
     return a < b + bs && b < a + as;
 }
 
-int config_check(const struct image_header *h, const struct load_plan *plan,
+int config_check(const struct image_header *hdr, const struct load_plan *plan,
                  const struct config_sizes *sizes, enum config_key *key, char *why, size_t n)
 {
     struct region r[3];
     unsigned count = 0;
 
-    if ((h->framebuffer_width || h->framebuffer_height) && (h->features & FEATURE_VGA_320X200))
+    if ((hdr->framebuffer_width || hdr->framebuffer_height) && (hdr->features & FEATURE_VGA_320X200))
         return bad(key, KEY_FRAMEBUFFER, why, n, "conflicts with the vga_320x200 feature: "
                    "choose one video mode");
-    if (h->kernel_stack_pages == 0)
+    if (hdr->kernel_stack_pages == 0)
         return bad(key, KEY_STACK_SIZE, why, n, "must be at least 1 page");
-    if ((h->configured & CONFIG_PHYSICAL_MEMORY_OFFSET) &&
-        !(h->features & FEATURE_MAP_PHYSICAL_MEMORY))
+    if ((hdr->configured & CONFIG_PHYSICAL_MEMORY_OFFSET) &&
+        !(hdr->features & FEATURE_MAP_PHYSICAL_MEMORY))
         return bad(key, KEY_PHYSICAL_MEMORY_OFFSET, why, n,
                    "is set but the map_physical_memory feature is not enabled");
-    if (h->configured & CONFIG_STACK_ADDRESS)
-        r[count++] = (struct region){ KEY_STACK_ADDRESS, "the kernel stack", h->kernel_stack_address,
-                                      ((uint64_t)h->kernel_stack_pages + 1) * PAGE_SIZE };
-    if (h->configured & CONFIG_PHYSICAL_MEMORY_OFFSET)
+    if (hdr->configured & CONFIG_STACK_ADDRESS)
+        r[count++] = (struct region){ KEY_STACK_ADDRESS, "the kernel stack", hdr->kernel_stack_address,
+                                      ((uint64_t)hdr->kernel_stack_pages + 1) * PAGE_SIZE };
+    if (hdr->configured & CONFIG_PHYSICAL_MEMORY_OFFSET)
         r[count++] = (struct region){ KEY_PHYSICAL_MEMORY_OFFSET, "the physical memory mapping",
-                                      h->physical_memory_offset, sizes->physical_memory };
-    if (h->configured & CONFIG_BOOT_INFO_ADDRESS)
-        r[count++] = (struct region){ KEY_BOOT_INFO_ADDRESS, "the boot info", h->boot_info_address,
+                                      hdr->physical_memory_offset, sizes->physical_memory };
+    if (hdr->configured & CONFIG_BOOT_INFO_ADDRESS)
+        r[count++] = (struct region){ KEY_BOOT_INFO_ADDRESS, "the boot info", hdr->boot_info_address,
                                       sizes->boot_info };
     for (unsigned i = 0; i < count; i++) {
         if (check_region(&r[i], key, why, n))

@@ -29,7 +29,7 @@ struct config_sizes {
 };
 
 /* 0, or -1 with the key at fault and a message in why. */
-int config_check(const struct image_header *h, const struct load_plan *plan,
+int config_check(const struct image_header *hdr, const struct load_plan *plan,
                  const struct config_sizes *sizes, enum config_key *key, char *why, size_t n);
 
 #endif

@@ -1,7 +1,10 @@
-/* Stage 4 output: COM1 and the VGA text screen, continuing where the BIOS
- * teletype left the cursor. */
+/* Loader output, firmware-neutral: formatting here (console_format.c),
+ * the device in each front end (c/bios/console.c: COM1 and the VGA text
+ * screen; c/uefi/console.c: ConOut and COM1). */
 #ifndef CONSOLE_H
 #define CONSOLE_H
+
+#include <stdarg.h>
 
 void console_init(void);
 
@@ -19,5 +22,7 @@ __attribute__((noreturn)) void console_stop(void);
  * ExitBootServices (console_format.c). */
 __attribute__((noreturn, format(printf, 1, 2)))
 void panic(const char *fmt, ...);
+__attribute__((noreturn, format(printf, 1, 0)))
+void vpanic(const char *fmt, va_list ap);
 
 #endif

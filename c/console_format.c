@@ -22,13 +22,17 @@ void console_printf(const char *fmt, ...)
     va_end(ap);
 }
 
+void vpanic(const char *fmt, va_list ap)
+{
+    console_write("embedboot: error: ");
+    vprint(fmt, ap);
+    console_write("\n");
+    console_stop();
+}
+
 void panic(const char *fmt, ...)
 {
     va_list ap;
-    console_write("embedboot: error: ");
     va_start(ap, fmt);
-    vprint(fmt, ap);
-    va_end(ap);
-    console_write("\n");
-    console_stop();
+    vpanic(fmt, ap);
 }

@@ -13,12 +13,6 @@ static int fail(struct elf_result *r, enum elf_error e, unsigned index, uint64_t
     return -1;
 }
 
-int is_canonical(uint64_t addr)
-{
-    uint64_t top = addr >> 47;
-    return top == 0 || top == 0x1ffff;
-}
-
 static int check_header(const struct elf64_ehdr *eh, uint64_t size, struct elf_result *r)
 {
     if (size > KERNEL_MAX_SIZE)

@@ -7,15 +7,8 @@
 #include <stdint.h>
 
 #include "elf.h"
+#include "page.h"
 
-#define PAGE_SIZE         4096ull
-
-/* a rounded up to a whole page (clamped at the top of the address space). */
-static inline uint64_t page_up(uint64_t a)
-{
-    return a > UINT64_MAX - (PAGE_SIZE - 1) ? UINT64_MAX & ~(PAGE_SIZE - 1)
-                                            : (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-}
 #define ELF_MAX_PHDRS     128            /* more is refused as absurd */
 #define KERNEL_MIN_VADDR  0x100000ull    /* below 1 MiB belongs to the loader */
 #define KERNEL_MAX_SIZE   (1ull << 30)   /* blob bytes; stage 2 loads below 4 GiB */
@@ -80,7 +73,5 @@ uint64_t load_plan_phys(const struct load_segment *s, uint64_t base, uint64_t va
 
 /* The reason as one line of text ("program header 2: ..."). */
 void elf_error_message(const struct elf_result *r, char *buf, size_t n);
-
-int is_canonical(uint64_t addr);
 
 #endif

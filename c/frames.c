@@ -1,12 +1,12 @@
 #include "frames.h"
 
-#include "elf_check.h"   /* PAGE_SIZE */
+#include "page.h"
 
-void frames_init(struct frame_pool *p, const struct memmap *m, uint64_t lo, uint64_t hi)
+void frames_init(struct frame_pool *p, const struct memmap *map, uint64_t lo, uint64_t hi)
 {
     p->nfree = p->nlog = 0;
-    for (unsigned i = 0; i < m->count && p->nfree < FRAMES_MAX_RANGES; i++) {
-        const struct embedboot_memory_region *r = &m->region[i];
+    for (unsigned i = 0; i < map->count && p->nfree < FRAMES_MAX_RANGES; i++) {
+        const struct embedboot_memory_region *r = &map->region[i];
         if (r->kind != EMBEDBOOT_MEMORY_USABLE)
             continue;
         uint64_t s = page_up(r->start > lo ? r->start : lo);
@@ -40,6 +40,13 @@ int frames_reserve(struct frame_pool *p, uint64_t start, uint64_t end)
         }
     }
     return 0;
+}
+
+int frames_init_except(struct frame_pool *p, const struct memmap *map, uint64_t lo, uint64_t hi,
+                       uint64_t taken_start, uint64_t taken_end)
+{
+    frames_init(p, map, lo, hi);
+    return taken_start < taken_end ? frames_reserve(p, taken_start, taken_end) : 0;
 }
 
 /* Record an allocation, merged with the previous one when they touch.

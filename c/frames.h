@@ -27,11 +27,18 @@ struct frame_pool {
     unsigned nlog;
 };
 
-/* Usable regions of `m`, shrunk to whole pages, clipped to [lo, hi). */
-void frames_init(struct frame_pool *p, const struct memmap *m, uint64_t lo, uint64_t hi);
+/* Usable regions of `map`, shrunk to whole pages, clipped to [lo, hi). */
+void frames_init(struct frame_pool *p, const struct memmap *map, uint64_t lo, uint64_t hi);
 
-/* Take [start, end) out of the pool (memory already in use). 0 or -1. */
+/* Take [start, end) out of the pool (memory already in use). 0, or -1 if
+ * the pool has no room for the split this needs: then nothing changed, and
+ * the range is still handed out. */
 int frames_reserve(struct frame_pool *p, uint64_t start, uint64_t end);
+
+/* frames_init, then frames_reserve of [taken_start, taken_end): 0, or -1
+ * if the taken range cannot be kept out (the pool must not be used). */
+int frames_init_except(struct frame_pool *p, const struct memmap *map, uint64_t lo, uint64_t hi,
+                       uint64_t taken_start, uint64_t taken_end);
 
 /* `pages` contiguous frames, lowest first fit; 0 when there is no such run.
  * The frames are not zeroed. */

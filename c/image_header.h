@@ -1,6 +1,7 @@
 /* The image header: written by the host (embed/mkheader.c) after the loader,
- * read by stage 2 (the video feature) and stage 4 (everything else) before
- * it trusts the kernel blob. */
+ * read by stage 2 (the video settings, through struc image_header in
+ * asm/handoff.inc) and by the core (everything else) before it trusts the
+ * kernel blob. */
 #ifndef IMAGE_HEADER_H
 #define IMAGE_HEADER_H
 
@@ -31,17 +32,15 @@ struct image_header {
     uint64_t kernel_size;           /* bytes in the blob */
     uint32_t kernel_crc32;          /* CRC-32 (IEEE) of the blob */
     uint32_t kernel_stack_pages;    /* 4 KiB pages */
-    uint32_t features;              /* offset 24: read by stage 2 */
+    uint32_t features;              /* FEATURE_*; stage 2 reads vga_320x200 */
     uint32_t configured;
     uint64_t kernel_stack_address;  /* the guard page; the stack starts a page above */
     uint64_t physical_memory_offset;
     uint64_t boot_info_address;
-    uint32_t framebuffer_width;     /* offset 56: a VBE mode is wanted (read by stage 2) */
-    uint32_t framebuffer_height;    /* offset 60; both 0: VGA text */
+    uint32_t framebuffer_width;     /* a VBE/GOP mode is wanted (stage 2 reads both) */
+    uint32_t framebuffer_height;    /* both 0: VGA text */
 };
 
 _Static_assert(sizeof(struct image_header) == 64, "image header layout");
-_Static_assert(__builtin_offsetof(struct image_header, framebuffer_width) == 56, "asm/video.asm");
-_Static_assert(__builtin_offsetof(struct image_header, features) == 24, "asm/stage2.asm");
 
 #endif

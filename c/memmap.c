@@ -55,10 +55,10 @@ static uint64_t raw_end(const struct raw_region *r)
     return end < r->base ? UINT64_MAX : end;      /* clamp wrapping entries */
 }
 
-static int append(struct memmap *m, uint64_t start, uint64_t end, uint32_t kind,
+static int append(struct memmap *map, uint64_t start, uint64_t end, uint32_t kind,
                   uint32_t firmware_type)
 {
-    struct embedboot_memory_region *last = m->count ? &m->region[m->count - 1] : NULL;
+    struct embedboot_memory_region *last = map->count ? &map->region[map->count - 1] : NULL;
 
     if (start >= end)
         return 0;
@@ -67,9 +67,9 @@ static int append(struct memmap *m, uint64_t start, uint64_t end, uint32_t kind,
         last->length += end - start;
         return 0;
     }
-    if (m->count == m->capacity)
+    if (map->count == map->capacity)
         return -1;
-    m->region[m->count++] = (struct embedboot_memory_region){ start, end - start, kind,
+    map->region[map->count++] = (struct embedboot_memory_region){ start, end - start, kind,
                                                               firmware_type };
     return 0;
 }
@@ -92,16 +92,16 @@ static int next_boundary(const struct raw_region *raw, unsigned n, uint64_t afte
     return found;
 }
 
-int memmap_sanitise(struct memmap *m, const struct raw_region *raw, unsigned n)
+int memmap_sanitise(struct memmap *map, const struct raw_region *raw, unsigned n)
 {
-    return memmap_sanitise_kinds(m, raw, n, memmap_kind_of_e820);
+    return memmap_sanitise_kinds(map, raw, n, memmap_kind_of_e820);
 }
 
-int memmap_sanitise_kinds(struct memmap *m, const struct raw_region *raw, unsigned n,
+int memmap_sanitise_kinds(struct memmap *map, const struct raw_region *raw, unsigned n,
                           uint32_t (*kind_of)(uint32_t type))
 {
     uint64_t start = UINT64_MAX, end = 0;
-    m->count = 0;
+    map->count = 0;
 
     for (unsigned i = 0; i < n; i++)
         if (raw[i].length && raw[i].base < start)
@@ -119,38 +119,49 @@ int memmap_sanitise_kinds(struct memmap *m, const struct raw_region *raw, unsign
                 (rank(k) == rank(kind_of(win->type)) && r->type > win->type))
                 win = r;
         }
-        if (win && append(m, start, end, kind_of(win->type), win->type))
+        if (win && append(map, start, end, kind_of(win->type), win->type))
             return -1;
         start = end;
     }
     return 0;
 }
 
-uint64_t memmap_end(const struct memmap *m)
+uint64_t memmap_end(const struct memmap *map)
 {
     uint64_t top = 0;
-    for (unsigned i = 0; i < m->count; i++)
-        if (m->region[i].start + m->region[i].length > top)
-            top = m->region[i].start + m->region[i].length;
+    for (unsigned i = 0; i < map->count; i++)
+        if (map->region[i].start + map->region[i].length > top)
+            top = map->region[i].start + map->region[i].length;
     return top;
 }
 
-int memmap_mark(struct memmap *m, uint64_t start, uint64_t end, uint32_t kind,
+int memmap_copy(struct memmap *dst, const struct memmap *src)
+{
+    if (src->count > dst->capacity)
+        return -1;
+    for (unsigned i = 0; i < src->count; i++)
+        dst->region[i] = src->region[i];
+    dst->count = src->count;
+    return 0;
+}
+
+int memmap_mark(struct memmap *map, uint64_t start, uint64_t end, uint32_t kind,
                 uint32_t only_kind)
 {
-    /* Rebuild in place from a copy: the map is small and this keeps the
-     * splitting and merging in one place (append). */
-    static struct embedboot_memory_region old[1024];
-    unsigned n = m->count;
+    /* Rebuild in place from a copy in the caller's scratch space: the map
+     * is small and this keeps the splitting and merging in one place
+     * (append). */
+    struct embedboot_memory_region *old = map->scratch;
+    unsigned n = map->count;
     uint64_t covered = start;
 
     if (start >= end)
         return 0;
-    if (n > sizeof(old) / sizeof(old[0]))
+    if (!old)
         return -1;
     for (unsigned i = 0; i < n; i++)
-        old[i] = m->region[i];
-    m->count = 0;
+        old[i] = map->region[i];
+    map->count = 0;
     for (unsigned i = 0; i < n; i++) {
         const struct embedboot_memory_region *r = &old[i];
         uint64_t rs = r->start, re = r->start + r->length;
@@ -158,20 +169,20 @@ int memmap_mark(struct memmap *m, uint64_t start, uint64_t end, uint32_t kind,
         int hit = is < ie && (!only_kind || r->kind == only_kind);
 
         if (!only_kind && covered < end && covered < rs &&   /* hole before r */
-            append(m, covered, rs < end ? rs : end, kind, 0))
+            append(map, covered, rs < end ? rs : end, kind, 0))
             return -1;
         if (!hit) {
-            if (append(m, rs, re, r->kind, r->firmware_type))
+            if (append(map, rs, re, r->kind, r->firmware_type))
                 return -1;
-        } else if (append(m, rs, is, r->kind, r->firmware_type) ||
-                   append(m, is, ie, kind, r->firmware_type) ||
-                   append(m, ie, re, r->kind, r->firmware_type)) {
+        } else if (append(map, rs, is, r->kind, r->firmware_type) ||
+                   append(map, is, ie, kind, r->firmware_type) ||
+                   append(map, ie, re, r->kind, r->firmware_type)) {
             return -1;
         }
         if (re > covered)
             covered = re;
     }
-    if (!only_kind && covered < end && append(m, covered, end, kind, 0))
+    if (!only_kind && covered < end && append(map, covered, end, kind, 0))
         return -1;
     return 0;
 }

@@ -7,9 +7,13 @@
 
 #include "../include/embedboot.h"
 
+#define MEMMAP_MAX 1024      /* regions in any map the loader builds */
+
 struct memmap {
     struct embedboot_memory_region *region;
     unsigned count, capacity;
+    struct embedboot_memory_region *scratch;   /* `capacity` entries for memmap_mark;
+                                                   NULL: the map is never marked */
 };
 
 struct raw_region {
@@ -27,19 +31,23 @@ uint32_t memmap_kind_of_efi(uint32_t type);
  * wrapping. Where entries overlap, the more restrictive kind wins (usable <
  * bootloader < ACPI reclaimable < ACPI NVS < unknown < reserved < bad). Returns 0, or -1
  * if the result would not fit in the capacity. */
-int memmap_sanitise(struct memmap *m, const struct raw_region *raw, unsigned n);
+int memmap_sanitise(struct memmap *map, const struct raw_region *raw, unsigned n);
 
 /* The same for another firmware's types (UEFI's), with its own kinds. */
-int memmap_sanitise_kinds(struct memmap *m, const struct raw_region *raw, unsigned n,
+int memmap_sanitise_kinds(struct memmap *map, const struct raw_region *raw, unsigned n,
                           uint32_t (*kind_of)(uint32_t type));
 
+/* dst = src. Returns 0, or -1 if src does not fit. */
+int memmap_copy(struct memmap *dst, const struct memmap *src);
+
 /* The end of the highest region (0 for an empty map). */
-uint64_t memmap_end(const struct memmap *m);
+uint64_t memmap_end(const struct memmap *map);
 
 /* Give [start, end) the kind `kind`. With only_kind != 0, only the parts
  * that currently have that kind change; otherwise everything in the range
- * does, and holes in it become new regions. Returns 0 or -1 (no room). */
-int memmap_mark(struct memmap *m, uint64_t start, uint64_t end, uint32_t kind,
+ * does, and holes in it become new regions. Works in map->scratch. Returns 0
+ * or -1 (no room, or no scratch space). */
+int memmap_mark(struct memmap *map, uint64_t start, uint64_t end, uint32_t kind,
                 uint32_t only_kind);
 
 #endif

@@ -1,6 +1,6 @@
 #include "paging.h"
 
-#include "elf_check.h"   /* is_canonical, PAGE_SIZE */
+#include "page.h"
 
 static uint64_t *table(const struct pt_env *e, uint64_t phys)
 {

@@ -120,6 +120,11 @@ class Stages(gdb.Command):
             gdb.execute("hbreak " + sym)
 
 
+def offsets(struct):
+    """Byte offsets of a C struct's fields, from the debug information."""
+    return {f.name: f.bitpos // 8 for f in gdb.lookup_type(struct).fields()}
+
+
 class E820(gdb.Command):
     """eb-e820: the raw memory map stage 2 read from the BIOS."""
 
@@ -127,18 +132,25 @@ class E820(gdb.Command):
         super().__init__("eb-e820", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        base = int(gdb.parse_and_eval("&bios_handoff"))
-        head = read_physical(base, 8)
-        count = int.from_bytes(head[4:8], "little")
-        source = {1: "E820", 2: "E801", 3: "AH=88h"}.get(head[1], "not read yet")
+        # The layout from stage 4's debug information (c/bios/handoff.h).
+        record = offsets("struct bios_handoff")
+        entry = offsets("struct e820_entry")
+        size = gdb.lookup_type("struct e820_entry").sizeof
+        base = int(gdb.parse_and_eval("&handoff_record"))
+        head = read_physical(base, record["e820"])
+        count = min(int.from_bytes(head[record["e820_count"]:record["e820_count"] + 4], "little"),
+                    256)
+        source = {1: "E820", 2: "E801", 3: "AH=88h"}.get(head[record["memory_source"]],
+                                                        "not read yet")
         print("%d entries (%s)" % (count, source))
-        data = read_physical(base + 8, 24 * min(count, 256))
-        for i in range(min(count, 256)):
-            e = data[24 * i:24 * i + 24]
-            start = int.from_bytes(e[0:8], "little")
-            length = int.from_bytes(e[8:16], "little")
-            kind = int.from_bytes(e[16:20], "little")
-            print("  %#018x-%#018x type %d" % (start, start + length, kind))
+        data = read_physical(base + record["e820"], size * count)
+
+        def field(e, name, width):
+            return int.from_bytes(e[entry[name]:entry[name] + width], "little")
+        for i in range(count):
+            e = data[size * i:size * (i + 1)]
+            start, length = field(e, "base", 8), field(e, "length", 8)
+            print("  %#018x-%#018x type %d" % (start, start + length, field(e, "type", 4)))
 
 
 class PageTables(gdb.Command):

@@ -5,18 +5,19 @@
 
 #include "../c/elf_check.h"
 #include "readfile.h"
+#include "report.h"
 
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: kcheck KERNEL.elf\n");
+        report_error("usage: kcheck KERNEL.elf");
         return 2;
     }
     size_t size;
     char *why;
     void *image = read_file(argv[1], &size, &why);
     if (!image) {
-        fprintf(stderr, "embedboot: error: %s: %s\n", argv[1], why);
+        report_error("%s: %s", argv[1], why);
         return 1;
     }
     static struct load_plan plan;
@@ -24,7 +25,7 @@ int main(int argc, char **argv)
     if (elf_load_plan(image, size, &plan, &r)) {
         char text[200];
         elf_error_message(&r, text, sizeof(text));
-        fprintf(stderr, "embedboot: error: %s: %s\n", argv[1], text);
+        report_error("%s: %s", argv[1], text);
         return 1;
     }
     free(image);

@@ -226,6 +226,10 @@ int settings_from_variable(struct settings *s, const char *key, const char *var,
     if (!strcmp(key, "features")) {
         char *copy = strdup(value), *names[16], *save = NULL;
         unsigned count = 0;
+        if (!copy) {
+            snprintf(err, n, "%s: out of memory", where);
+            return -1;
+        }
         for (char *t = strtok_r(copy, " ,", &save); t; t = strtok_r(NULL, " ,", &save)) {
             if (count == 16) {
                 snprintf(err, n, "%s: too many features", where);
@@ -239,6 +243,10 @@ int settings_from_variable(struct settings *s, const char *key, const char *var,
         return rc;
     }
     enum config_key k = key_of(key);
+    if (k == KEY_NONE) {
+        snprintf(err, n, "%s: unknown setting '%s'", where, key);
+        return -1;
+    }
     if (k == KEY_FRAMEBUFFER)
         return set_framebuffer(s, value, where, err, n);
     if (k == KEY_STACK_SIZE) {

@@ -15,10 +15,11 @@
 #include "../c/crc32.h"
 #include "manifest.h"
 #include "readfile.h"
+#include "report.h"
 
 static int die(const char *msg)
 {
-    fprintf(stderr, "embedboot: error: %s\n", msg);
+    report_error("%s", msg);
     return 1;
 }
 
@@ -29,7 +30,8 @@ int main(int argc, char **argv)
     static struct load_plan plan;
 
     if (argc < 3) {
-        fprintf(stderr, "usage: mkheader BLOB OUT [--manifest FILE] [--set KEY VAR VALUE]... [--kernel-on-esp]\n");
+        report_error("usage: mkheader BLOB OUT [--manifest FILE] [--set KEY VAR VALUE]... "
+                     "[--kernel-on-esp]");
         return 2;
     }
     settings_init(&s);
@@ -44,7 +46,7 @@ int main(int argc, char **argv)
                 return die(err);
             i += 3;
         } else {
-            fprintf(stderr, "mkheader: unknown argument %s\n", argv[i]);
+            report_error("mkheader: unknown argument %s", argv[i]);
             return 2;
         }
     }

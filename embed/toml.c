@@ -259,11 +259,14 @@ static int parse_array(struct parser *ps, struct toml_entry *e)
         char item[1024];
         if (parse_string(ps, item, sizeof(item)))
             return -1;
-        char **grown = realloc(e->items, (e->nitems + 1) * sizeof(char *));
-        if (!grown)
+        char *copy = strdup(item);
+        char **grown = copy ? realloc(e->items, (e->nitems + 1) * sizeof(char *)) : NULL;
+        if (!grown) {
+            free(copy);
             return fail(ps, "out of memory");
+        }
         e->items = grown;
-        e->items[e->nitems++] = strdup(item);
+        e->items[e->nitems++] = copy;
         skip_space(ps);
         if (peek(ps) == ',')
             ps->p++;
@@ -316,11 +319,15 @@ static int parse_value(struct parser *ps, const char *key)
         return parse_inline_table(ps, key);
     e.key = strdup(key);
     int err;
-    if (c == '"' || c == '\'') {
+    if (!e.key) {
+        err = fail(ps, "out of memory");
+    } else if (c == '"' || c == '\'') {
         char buf[4096];
         err = parse_string(ps, buf, sizeof(buf));
         e.type = TOML_STRING;
         e.string = err ? NULL : strdup(buf);
+        if (!err && !e.string)
+            err = fail(ps, "out of memory");
     } else if (c == '[') {
         err = parse_array(ps, &e);
     } else if (word_is(ps, "true") || word_is(ps, "false")) {
@@ -375,11 +382,14 @@ static int parse_table_header(struct parser *ps)
             if (!strcmp(d->tables[i], key))
                 return fail(ps, "table [%s] defined twice", key);
     }
-    char **grown = realloc(d->tables, (d->ntables + 1) * sizeof(char *));
-    if (!grown)
+    char *copy = strdup(key);
+    char **grown = copy ? realloc(d->tables, (d->ntables + 1) * sizeof(char *)) : NULL;
+    if (!grown) {
+        free(copy);
         return fail(ps, "out of memory");
+    }
     d->tables = grown;
-    d->tables[d->ntables++] = strdup(key);
+    d->tables[d->ntables++] = copy;
     strcpy(ps->table, key);
     return end_of_line(ps);
 }

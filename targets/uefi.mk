@@ -1,8 +1,16 @@
 # The UEFI application: freestanding position-independent C, linked by ld
-# straight into a PE32+ EFI application (../shared FIELD-NOTES: UEFI).
-# ld's PE output has no GOT: position-independent code that loads an
-# address from one (taking the address of a function defined in another
-# file) would run garbage, so uefi_no_got refuses such an object.
+# (-m i386pep) straight into a PE32+ EFI application, no gnu-efi. What this
+# linker needs, learnt the hard way:
+# - ld's PE output has no GOT: position-independent code that loads an
+#   address from one (taking the address of a function defined in another
+#   file) would run garbage, so uefi_no_got refuses such an object;
+# - hidden visibility leaves every cross-file reference undefined: plain
+#   -fpie reaches extern data PC-relatively, which works;
+# - archive members are not pulled in by symbol: libkernel.a is linked
+#   with --whole-archive;
+# - -ffunction-sections/-fdata-sections give PE sections with truncated
+#   names: left off;
+# - without -fno-ident the .comment section makes firmware refuse the file.
 UEFI_CFLAGS := -m64 -std=gnu11 -Os -Wall -Wextra -Werror \
     -ffreestanding -nostdlib -fno-builtin-printf -mno-red-zone -mgeneral-regs-only \
     -fpie -fshort-wchar -fno-stack-protector -fcf-protection=none \

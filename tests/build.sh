@@ -82,6 +82,15 @@ done
 
 section "build-time refusals"
 
+# Every host tool reports errors with the one prefix, usage mistakes too.
+prefix_ok=1
+for run in "build/host/kcheck" "build/host/kcheck /nonexistent" "build/host/mkheader" \
+           "build/host/mkheader $TK/check-high.elf $T/x.bin --bogus"; do
+    line=$($run 2>&1 >/dev/null | head -n 1)
+    [[ "$line" == "embedboot: error: "* ]] || { prefix_ok=0; fail "host tools: one error prefix" "$run: $line"; }
+done
+[ $prefix_ok = 1 ] && pass "host tools: one error prefix ('embedboot: error: '), usage mistakes too"
+
 mkdir -p "$T/bad"
 printf 'this is not a kernel\n' > "$T/bad/text.elf"
 expect_refusal refuse-unset "" "KERNEL is not set" KERNEL=

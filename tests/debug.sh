@@ -17,7 +17,8 @@ out=$LOGS/gdb-boot.out
 if grep -q "Breakpoint 1, _start () at asm/stage1.asm" "$out" && grep -q '^\$1 = 0x0$' "$out" &&
    grep -q '^\$2 = 0x7c00$' "$out" &&
    grep -qE "^=> 0x7c00 <_start>:[[:space:]]+jmp[[:space:]]+0x$after_bpb <after_bpb>\$" "$out" &&
-   grep -qE "0x7c60 <normalised\+1>:[[:space:]]+xor[[:space:]]+%ax,%ax\$" "$out"; then
+   grep -qE "0x7c5f <normalised>:[[:space:]]+xor[[:space:]]+%ax,%ax\$" "$out" &&
+   grep -qE "0x7c61 <normalised\+2>:[[:space:]]+mov[[:space:]]+%ax,%ds\$" "$out"; then
     pass "make gdb: stops at 0000:7c00, x/i decodes stage 1 as 16-bit code"
 else
     fail "make gdb: stops at 0000:7c00, x/i decodes stage 1 as 16-bit code" "$(tail -n 8 "$out" | tr '\n' ' ')"
@@ -31,7 +32,7 @@ GDB_BATCH="$LOGS/gdb-stages.cmd" SERIAL_LOG="$LOGS/gdb-stages.serial" timeout 90
 out=$LOGS/gdb-stages.out
 missing=""
 for want in "stage2_start () at asm/stage2.asm" "stage3_start () at" "long_mode () at" \
-            "stage4_main (h=0x1000) at c/stage4.c" "enter_kernel () at asm/handoff.asm" \
+            "stage4_main (handoff=0x1000) at c/bios/stage4.c" "enter_kernel () at asm/handoff.asm" \
             "[embedboot] real mode" "[embedboot] protected mode" "[embedboot] long mode" \
             "entries (E820)" "0xffffffff80000000-0xffffffff8000"; do
     grep -qF -- "$want" "$out" || missing="$missing [$want]"

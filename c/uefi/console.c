@@ -69,6 +69,14 @@ void console_write(const char *s)
     uefi.st->con_out->output_string(uefi.st->con_out, wide);
 }
 
+void uefi_fail(efi_status status, const char *fmt, ...)
+{
+    va_list ap;
+    uefi.panic_status = status;
+    va_start(ap, fmt);
+    vpanic(fmt, ap);
+}
+
 /* Before ExitBootServices: back to efi_main, which frees what was allocated
  * and returns the error status to the firmware. After it: halt, as BIOS. */
 void console_stop(void)

@@ -18,6 +18,7 @@ typedef uint16_t char16;
 #define EFI_LOAD_ERROR         (EFI_ERROR_BIT | 1)
 #define EFI_INVALID_PARAMETER  (EFI_ERROR_BIT | 2)
 #define EFI_UNSUPPORTED        (EFI_ERROR_BIT | 3)
+#define EFI_DEVICE_ERROR       (EFI_ERROR_BIT | 7)
 #define EFI_BUFFER_TOO_SMALL   (EFI_ERROR_BIT | 5)
 #define EFI_OUT_OF_RESOURCES   (EFI_ERROR_BIT | 9)
 #define EFI_NOT_FOUND          (EFI_ERROR_BIT | 14)

@@ -3,7 +3,7 @@
  * it the current mode stays. Modes without a linear framebuffer (BltOnly)
  * are never chosen. */
 #include "../console.h"
-#include "../paging.h"
+#include "../page.h"
 #include "../video_mode.h"
 #include "uefi.h"
 
@@ -51,10 +51,10 @@ static void mask_field(uint32_t mask, uint8_t *size, uint8_t *shift)
     }
 }
 
-static void describe(const struct efi_gop_mode *mode, struct boot_machine *m)
+static void describe(const struct efi_gop_mode *mode, struct boot_machine *machine)
 {
     const struct efi_gop_mode_info *info = mode->info;
-    struct embedboot_framebuffer *fb = &m->fb;
+    struct embedboot_framebuffer *fb = &machine->fb;
     uint32_t r = 0xff, g = 0xff00, b = 0xff0000;     /* GOP_RGBX_8: red in byte 0 */
 
     if (info->pixel_format == GOP_BGRX_8) {
@@ -73,42 +73,39 @@ static void describe(const struct efi_gop_mode *mode, struct boot_machine *m)
     mask_field(g, &fb->green_size, &fb->green_shift);
     mask_field(b, &fb->blue_size, &fb->blue_shift);
     uint64_t bytes = (uint64_t)fb->stride * fb->height;
-    m->fb_bytes = page_up(mode->framebuffer_size > bytes ? mode->framebuffer_size : bytes);
-    m->has_framebuffer = 1;
+    machine->fb_bytes = page_up(mode->framebuffer_size > bytes ? mode->framebuffer_size : bytes);
+    machine->has_framebuffer = 1;
 }
 
-void uefi_set_up_framebuffer(const struct image_header *h, struct boot_machine *m)
+void uefi_set_up_framebuffer(const struct image_header *hdr, struct boot_machine *machine)
 {
-    uint32_t want_w = h->framebuffer_width, want_h = h->framebuffer_height;
+    uint32_t want_w = hdr->framebuffer_width, want_h = hdr->framebuffer_height;
 
-    if (h->features & FEATURE_VGA_320X200) {
-        uefi.panic_status = EFI_UNSUPPORTED;
-        panic("the vga_320x200 feature needs VGA mode 13h, which UEFI does not offer: "
-              "boot this image on BIOS, or use FRAMEBUFFER=320x200 for a 32 bpp framebuffer");
-    }
+    if (hdr->features & FEATURE_VGA_320X200)
+        uefi_fail(EFI_UNSUPPORTED, "the vga_320x200 feature needs VGA mode 13h, which UEFI does not offer: "
+                  "boot this image on BIOS, or use FRAMEBUFFER=320x200 for a 32 bpp "
+                  "framebuffer");
     struct efi_gop *gop = locate_gop();
     if (!gop || (!want_w && gop->mode->info->pixel_format == GOP_BLT_ONLY)) {
-        if (want_w) {
-            uefi.panic_status = EFI_UNSUPPORTED;
-            panic("FRAMEBUFFER=%ux%u needs a framebuffer, but the firmware has no Graphics "
-                  "Output Protocol with one", want_w, want_h);
-        }
+        if (want_w)
+            uefi_fail(EFI_UNSUPPORTED, "FRAMEBUFFER=%ux%u needs a framebuffer, but the firmware "
+                      "has no Graphics Output Protocol with one", want_w, want_h);
         console_printf("embedboot: uefi: no GOP framebuffer, the kernel gets none\n");
         return;
     }
     if (want_w) {
         int64_t mode = pick_mode(gop, want_w, want_h);
-        if (mode < 0 && gop->mode->info->pixel_format == GOP_BLT_ONLY) {
-            uefi.panic_status = EFI_UNSUPPORTED;
-            panic("FRAMEBUFFER=%ux%u: no GOP mode with a framebuffer fits", want_w, want_h);
-        }
+        if (mode < 0 && gop->mode->info->pixel_format == GOP_BLT_ONLY)
+            uefi_fail(EFI_UNSUPPORTED, "FRAMEBUFFER=%ux%u: no GOP mode with a framebuffer fits",
+                      want_w, want_h);
         if (mode < 0)
             console_printf("embedboot: uefi: no GOP mode fits %ux%u, keeping %ux%u\n", want_w,
                            want_h, gop->mode->info->width, gop->mode->info->height);
-        else if ((uint32_t)mode != gop->mode->mode && gop->set_mode(gop, (uint32_t)mode))
-            panic("GOP: cannot set mode %u", (unsigned)mode);
+        else if ((uint32_t)mode != gop->mode->mode &&
+                 gop->set_mode(gop, (uint32_t)mode) != EFI_SUCCESS)
+            uefi_fail(EFI_DEVICE_ERROR, "GOP: cannot set mode %u", (unsigned)mode);
     }
-    describe(gop->mode, m);
-    console_printf("embedboot: uefi: GOP mode %u, %ux%u\n", gop->mode->mode, m->fb.width,
-                   m->fb.height);
+    describe(gop->mode, machine);
+    console_printf("embedboot: uefi: GOP mode %u, %ux%u\n", gop->mode->mode, machine->fb.width,
+                   machine->fb.height);
 }

@@ -3,7 +3,7 @@
  * developer can replace it (mcopy, or a mounted stick) without rebuilding.
  * It has no CRC in the image header: it gets the ELF checks only. */
 #include "../console.h"
-#include "../paging.h"
+#include "../page.h"
 #include "uefi.h"
 
 static struct efi_file *open_boot_volume(void)

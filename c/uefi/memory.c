@@ -2,34 +2,29 @@
  * from boot services.
  *
  * All frames the kernel gets come from one AllocatePages "arena" sized by
- * boot_prepare, handed out by the same first-fit pool the BIOS path uses
- * (frames.h), so both paths log and mark the final map the same way. The
- * arena is EfiLoaderData to the firmware; its unused rest is given back as
- * usable in the kernel's map. */
+ * boot_prepare: it is the free memory the core's pool takes them from, as
+ * the clean E820 map is on BIOS. The arena is EfiLoaderData to the
+ * firmware; the core gives its unused rest back as usable. */
 #include <string.h>
 
 #include "../console.h"
-#include "../frames.h"
+#include "../page.h"
 #include "uefi.h"
 
-#define MAX_DESCRIPTORS  1024            /* = memmap_mark's limit */
+#define MAX_DESCRIPTORS  MEMMAP_MAX
 #define MAP_SLACK        32              /* descriptors the map may still grow by */
 #define MAX_ALLOCATIONS  8
 
-static struct frame_pool pool;
 static struct raw_region raw[MAX_DESCRIPTORS];
 static struct embedboot_memory_region clean[MAX_DESCRIPTORS];
+static struct memmap firmware_map = { clean, 0, MAX_DESCRIPTORS, 0 };
+static struct embedboot_memory_region arena_region;
+static struct memmap arena_map = { &arena_region, 0, 1, 0 };
 static struct { uint64_t address, pages; } allocations[MAX_ALLOCATIONS];
 static unsigned nallocations;
-static uint64_t arena, arena_pages;
 
 static uint8_t *map;                      /* the GetMemoryMap buffer */
 static uint64_t map_capacity, map_size, map_key, descriptor_size;
-
-uint64_t boot_alloc_frames(uint64_t pages, uint32_t kind)
-{
-    return frames_alloc(&pool, pages, kind);
-}
 
 /* A local function, passed by address: the address of another file's
  * function would be loaded from a GOT, which the PE link does not have
@@ -56,9 +51,9 @@ static uint64_t alloc_pages(uint64_t pages, uint32_t type, uint64_t max_address,
     if (uefi.bs->allocate_pages(how, type, pages, &address) != EFI_SUCCESS) {
         if (max_address)
             return 0;
-        uefi.panic_status = EFI_OUT_OF_RESOURCES;
-        panic("not enough memory: AllocatePages cannot give %llu KiB for the %s",
-              (unsigned long long)pages * 4, what);
+        uefi_fail(EFI_OUT_OF_RESOURCES,
+                  "not enough memory: AllocatePages cannot give %llu KiB for the %s",
+                  (unsigned long long)pages * 4, what);
     }
     allocations[nallocations].address = address;
     allocations[nallocations++].pages = pages;
@@ -115,43 +110,35 @@ static int clean_map(struct memmap *out)
     return memmap_sanitise_kinds(out, raw, n, kind_of);
 }
 
-void uefi_describe_memory(struct boot_machine *m)
+void uefi_describe_memory(struct boot_machine *machine)
 {
-    struct memmap now = { clean, 0, MAX_DESCRIPTORS };
-
     allocate_map_buffer();
-    if (read_map() != EFI_SUCCESS || clean_map(&now))
+    if (read_map() != EFI_SUCCESS || clean_map(&firmware_map))
         panic("cannot read the memory map (%llu descriptors)",
               (unsigned long long)(map_size / descriptor_size));
-    m->physical_top = memmap_end(&now);
-    /* At the exit the map has our allocations too: a few descriptors more,
-     * each of which the marks below may split. */
-    m->max_regions = now.count + MAP_SLACK + 2 * (FRAMES_MAX_LOG + 4) + 1;
-    if (m->max_regions > MAX_DESCRIPTORS)
-        m->max_regions = MAX_DESCRIPTORS;
+    machine->memory = &firmware_map;
+    /* At the exit the map has our allocations too: a few descriptors more. */
+    machine->memory_growth = MAP_SLACK;
     console_printf("embedboot: uefi: memory map: %llu descriptors of %llu bytes, %u regions\n",
                    (unsigned long long)(map_size / descriptor_size),
-                   (unsigned long long)descriptor_size, now.count);
+                   (unsigned long long)descriptor_size, firmware_map.count);
 }
 
-void uefi_take_arena(uint64_t pages, struct boot_machine *m)
+struct boot_free_memory uefi_take_arena(uint64_t pages)
 {
-    struct embedboot_memory_region whole;
-    struct memmap one = { &whole, 1, 1 };
+    uint64_t arena = uefi_alloc_pages(pages, "kernel, its stack, boot info and page tables");
 
-    arena = uefi_alloc_pages(pages, "kernel, its stack, boot info and page tables");
-    arena_pages = pages;
-    whole = (struct embedboot_memory_region){ arena, pages * PAGE_SIZE,
-                                              EMBEDBOOT_MEMORY_USABLE, 0 };
-    frames_init(&pool, &one, 0, UINT64_MAX);
-    m->free_pages = m->largest_run = pages;
+    arena_region = (struct embedboot_memory_region){ arena, pages * PAGE_SIZE,
+                                                     EMBEDBOOT_MEMORY_USABLE, 0 };
+    arena_map.count = 1;
+    return (struct boot_free_memory){ &arena_map, 0, UINT64_MAX, 0, 0 };
 }
 
 /* The hand-off page (asm/handoff.asm) in a page of its own, identity-mapped
  * for the kernel: below 1 MiB if the firmware has room there, where no
  * kernel segment can be, else below 4 GiB. EfiLoaderCode: firmware with an
  * NX policy for data maps EfiLoaderData non-executable, and this runs. */
-void uefi_copy_handoff(struct boot_machine *m)
+void uefi_copy_handoff(struct boot_machine *machine)
 {
     extern const uint8_t handoff_start[], handoff_end[];
     uint64_t page = alloc_pages(1, EFI_LOADER_CODE, 0xfffff, "hand-off page");
@@ -161,8 +148,8 @@ void uefi_copy_handoff(struct boot_machine *m)
     if (!page)
         panic("not enough memory below 4 GiB for the hand-off page");
     memcpy((void *)page, handoff_start, handoff_end - handoff_start);
-    m->handoff_start = page;
-    m->handoff_end = page + (handoff_end - handoff_start);
+    machine->handoff_start = page;
+    machine->handoff_end = page + (handoff_end - handoff_start);
 }
 
 /* ExitBootServices with the current map key; a stale key (the map changed
@@ -183,12 +170,9 @@ static void exit_boot_services(void)
     panic("ExitBootServices failed 8 times");
 }
 
-void uefi_exit_boot_services(struct memmap *final_map, const struct boot_layout *l)
+void uefi_exit_boot_services(struct memmap *final_map)
 {
     exit_boot_services();
-    if (clean_map(final_map) ||
-        memmap_mark(final_map, arena, arena + arena_pages * PAGE_SIZE, EMBEDBOOT_MEMORY_USABLE,
-                    EMBEDBOOT_MEMORY_BOOTLOADER))
+    if (clean_map(final_map))
         panic("boot info memory map overflow");
-    boot_finish_memory_map(l, final_map, &pool);
 }

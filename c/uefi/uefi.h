@@ -18,34 +18,39 @@ extern struct uefi uefi;
 /* console.c: ConOut and COM1 while boot services last, then COM1 only. */
 void console_boot_services_gone(void);
 
+/* panic() that hands `status` to the firmware (not EFI_LOAD_ERROR). */
+__attribute__((noreturn, format(printf, 2, 3)))
+void uefi_fail(efi_status status, const char *fmt, ...);
+
 /* cpu.c: CPU features the loader uses; panics on what it cannot handle. */
-void uefi_describe_cpu(struct boot_machine *m);
+void uefi_describe_cpu(struct boot_machine *machine);
 
 /* gop.c: set the mode FRAMEBUFFER= asks for (or keep the current one)
  * and describe it. */
-void uefi_set_up_framebuffer(const struct image_header *h, struct boot_machine *m);
+void uefi_set_up_framebuffer(const struct image_header *hdr, struct boot_machine *machine);
 
 /* tables.c: the RSDP from the configuration table (ACPI 2.0, then 1.0). */
 uint64_t uefi_find_rsdp(void);
 
-/* memory.c: the firmware's map (size, top, region count) for the build */
-void uefi_describe_memory(struct boot_machine *m);
+/* memory.c: the firmware's map, clean, for the core (machine->memory). */
+void uefi_describe_memory(struct boot_machine *machine);
 
 /* `pages` of EfiLoaderData anywhere, recorded for uefi_release_all; panics
  * with EFI_OUT_OF_RESOURCES when there are none. */
 uint64_t uefi_alloc_pages(uint64_t pages, const char *what);
 
-/* The block all the kernel's frames come from (boot_alloc_frames). */
-void uefi_take_arena(uint64_t pages, struct boot_machine *m);
+/* One block of `pages` for all the kernel's frames: the free memory the
+ * core takes them from. */
+struct boot_free_memory uefi_take_arena(uint64_t pages);
 
 /* asm/handoff.asm copied to a page of its own below 1 MiB (or 4 GiB). */
-void uefi_copy_handoff(struct boot_machine *m);
+void uefi_copy_handoff(struct boot_machine *machine);
 
 /* Free every allocation: a panic before ExitBootServices. */
 void uefi_release_all(void);
 
-/* ExitBootServices, then the final map in the boot info, marked. */
-void uefi_exit_boot_services(struct memmap *final_map, const struct boot_layout *l);
+/* ExitBootServices, then the firmware's final map, clean, in final_map. */
+void uefi_exit_boot_services(struct memmap *final_map);
 
 /* kernel_file.c: KERNEL_ON_ESP: \kernel.elf from the volume this
  * application was loaded from. 0 and *blob set, or -1 if there is none. */

@@ -26,7 +26,7 @@ static void check(const struct memmap *m)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct raw_region raw[300];
-    static struct embedboot_memory_region buf[1024];
+    static struct embedboot_memory_region buf[MEMMAP_MAX];
     unsigned n = 0;
     for (; n < 300 && (n + 1) * 24 <= size; n++) {
         memcpy(&raw[n].base, data + 24 * n, 8);
@@ -34,7 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(&raw[n].type, data + 24 * n + 16, 4);
         raw[n].base &= 0xffffffffffull;             /* keep most entries comparable */
     }
-    struct memmap m = { buf, 0, 1024 };
+    static struct embedboot_memory_region scratch[MEMMAP_MAX];
+    struct memmap m = { buf, 0, MEMMAP_MAX, scratch };
     if (memmap_sanitise(&m, raw, n))
         return 0;
     check(&m);

@@ -11,6 +11,18 @@
 static struct toml_doc doc;
 static char err[512];
 
+/* The build links this file with -Wl,--wrap=strdup: the parser's strdup
+ * calls come here, and fail when strdup_fails_at counts down to 1. */
+static int strdup_fails_at, strdup_calls;
+char *__real_strdup(const char *s);
+char *__wrap_strdup(const char *s)
+{
+    strdup_calls++;
+    if (strdup_fails_at && --strdup_fails_at == 0)
+        return NULL;
+    return __real_strdup(s);
+}
+
 static int parse(const char *text)
 {
     toml_free(&doc);
@@ -206,6 +218,39 @@ TEST(make_variables_override_the_manifest)
     CHECK_STR_HAS(err, "KERNEL_STACK_ADDRESS=12x: \"12x\" is not a number");
 }
 
+/* A variable for a key the crate does not have is refused, not taken for
+ * another key. */
+TEST(make_variable_with_an_unknown_key_is_refused)
+{
+    settings_init(&s);
+    CHECK_EQ(settings_from_variable(&s, "kernel-stack-adress", "KERNEL_STACK_ADRESS",
+                                    "0x10000000000", err, sizeof(err)), -1);
+    CHECK_STR_HAS(err, "unknown setting 'kernel-stack-adress'");
+    CHECK_EQ(s.h.configured, 0);
+    CHECK_EQ(s.h.boot_info_address, 0);
+}
+
+/* Every strdup the parser and the settings make may fail: each failure
+ * is an "out of memory" error, never a crash or a half-built document. */
+TEST(every_strdup_failure_is_an_error)
+{
+    strdup_calls = 0;
+    CHECK_EQ(parse(cargo), 0);
+    int calls = strdup_calls;
+    CHECK(calls > 10);
+    for (int i = 1; i <= calls; i++) {
+        strdup_fails_at = i;
+        CHECK_EQ(parse(cargo), -1);
+        CHECK_STR_HAS(err, "out of memory");
+    }
+    strdup_fails_at = 1;
+    settings_init(&s);
+    CHECK_EQ(settings_from_variable(&s, "features", "FEATURES", "sse", err, sizeof(err)), -1);
+    CHECK_STR_HAS(err, "out of memory");
+    strdup_fails_at = 0;
+    toml_free(&doc);
+}
+
 /* config_check, against a kernel at -2 GiB. */
 static struct load_plan plan;
 static struct image_header h;
@@ -268,4 +313,5 @@ UNIT_MAIN(config, T(toml_parses_a_real_cargo_manifest), T(toml_values),
           T(toml_refuses_what_it_does_not_understand), T(toml_survives_every_truncation),
           T(manifest_cargo_keys_and_features), T(manifest_dependency_table_form_and_plain_file),
           T(manifest_errors_name_the_key_and_file), T(make_variables_override_the_manifest),
+          T(make_variable_with_an_unknown_key_is_refused), T(every_strdup_failure_is_an_error),
           T(config_check_rules))

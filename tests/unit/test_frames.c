@@ -11,7 +11,7 @@ static struct memmap map_of(const struct embedboot_memory_region *r, unsigned n)
 {
     for (unsigned i = 0; i < n; i++)
         buf[i] = r[i];
-    return (struct memmap){ buf, n, 16 };
+    return (struct memmap){ buf, n, 16, 0 };
 }
 
 static const struct embedboot_memory_region pc[] = {
@@ -85,6 +85,27 @@ TEST(full_log_refuses_rather_than_lies)
     CHECK(frames_alloc(&pool, 1, EMBEDBOOT_MEMORY_KERNEL) != 0);
 }
 
+/* A map so fragmented that the pool is full: keeping the blob out of the
+ * middle of a range needs one range more. The pool must refuse, never hand
+ * out the blob's frames (stage 4 ignored this once). */
+TEST(taken_range_that_cannot_be_kept_out_is_refused)
+{
+    static struct embedboot_memory_region many[FRAMES_MAX_RANGES];
+    struct memmap m = { many, FRAMES_MAX_RANGES, FRAMES_MAX_RANGES, 0 };
+    uint64_t blob = 0x100000 + 0x4000, blob_end = blob + 0x2000;   /* inside range 0 */
+
+    for (unsigned i = 0; i < FRAMES_MAX_RANGES; i++)
+        many[i] = (struct embedboot_memory_region){ 0x100000 + i * 0x10000ull, 0x8000,
+                                                    EMBEDBOOT_MEMORY_USABLE, 1 };
+    CHECK_EQ(frames_init_except(&pool, &m, 0x100000, 0x100000000ull, blob, blob_end), -1);
+    CHECK_EQ(frames_init_except(&pool, &m, 0x100000, 0x100000000ull, 0x100000, blob_end), 0);
+    for (uint64_t f; (f = frames_alloc(&pool, 1, EMBEDBOOT_MEMORY_KERNEL));)
+        CHECK(f >= blob_end || f + 0x1000 <= 0x100000);
+    CHECK_EQ(frames_init_except(&pool, &m, 0x100000, 0x100000000ull, 0, 0), 0);
+    CHECK_EQ(frames_free_pages(&pool), FRAMES_MAX_RANGES * 8ull);
+}
+
 UNIT_MAIN(frames, T(init_clips_to_window_and_pages), T(alloc_is_first_fit_and_logged),
           T(reserve_splits_and_trims), T(contiguous_request_skips_small_ranges),
-          T(exhaustion_returns_zero), T(full_log_refuses_rather_than_lies))
+          T(exhaustion_returns_zero), T(full_log_refuses_rather_than_lies),
+          T(taken_range_that_cannot_be_kept_out_is_refused))

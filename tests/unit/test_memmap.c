@@ -4,12 +4,12 @@
 #include "../../c/memmap.h"
 #include "unit.h"
 
-static struct embedboot_memory_region buf[1024];
+static struct embedboot_memory_region buf[MEMMAP_MAX], scratch[MEMMAP_MAX];
 static struct memmap m;
 
 static void reset(unsigned capacity)
 {
-    m = (struct memmap){ buf, 0, capacity };
+    m = (struct memmap){ buf, 0, capacity, scratch };
 }
 
 static int sanitise(const struct raw_region *r, unsigned n)

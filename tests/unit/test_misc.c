@@ -1,10 +1,9 @@
-/* CRC-32, the formatter and the address-space slots. */
+/* CRC-32, the formatter, the address-space slots and the mode choice. */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "../../c/crc32.h"
 #include "../../c/fmt.h"
-#include "../../c/acpi.h"
 #include "../../c/vspace.h"
 #include "../../c/video_mode.h"
 #include "unit.h"
@@ -97,46 +96,6 @@ TEST(vspace_takes_consecutive_slots_in_one_half)
     CHECK_EQ(vspace_take_slots(&v, 60), 0xffff800000000000ull);        /* 207..255 too few */
 }
 
-static uint8_t *low;
-
-static void put_rsdp(uint64_t at, int revision, int break_sum)
-{
-    uint8_t *p = low + at;
-    memset(p, 0, 36);
-    memcpy(p, "RSD PTR ", 8);
-    p[15] = (uint8_t)revision;
-    p[20] = 36;
-    uint8_t sum = 0;
-    for (int i = 0; i < 20; i++)
-        sum = (uint8_t)(sum + p[i]);
-    p[8] = (uint8_t)(0 - sum);
-    sum = 0;
-    for (int i = 0; i < 36; i++)
-        sum = (uint8_t)(sum + p[i]);
-    p[32] = (uint8_t)(0 - sum);
-    if (break_sum)
-        p[break_sum] ^= 1;
-}
-
-TEST(rsdp_found_where_bios_puts_it)
-{
-    low = calloc(1, 0x100000);
-    CHECK_EQ(acpi_find_rsdp(low), 0);
-    put_rsdp(0xf5a40, 0, 0);                       /* ACPI 1.0, BIOS area (QEMU pc) */
-    CHECK_EQ(acpi_find_rsdp(low), 0xf5a40);
-    low[0x40e] = 0xc0;                             /* EBDA at 0x9fc00 */
-    low[0x40f] = 0x9f;
-    put_rsdp(0x9fc10, 2, 0);                       /* ACPI 2.0 in the EBDA wins */
-    CHECK_EQ(acpi_find_rsdp(low), 0x9fc10);
-    put_rsdp(0x9fc10, 2, 25);                      /* extended checksum broken */
-    CHECK_EQ(acpi_find_rsdp(low), 0xf5a40);
-    put_rsdp(0xf5a40, 0, 3);                       /* signature broken */
-    CHECK_EQ(acpi_find_rsdp(low), 0);
-    put_rsdp(0xe0008, 0, 0);                       /* not on a 16-byte boundary */
-    CHECK_EQ(acpi_find_rsdp(low), 0);
-    free(low);
-}
-
 /* FRAMEBUFFER=WxH: exact size first, else the largest (by area) not larger
  * in either direction; modes without a framebuffer never. */
 TEST(video_mode_pick_rules)
@@ -158,4 +117,4 @@ TEST(video_mode_pick_rules)
 UNIT_MAIN(misc, T(crc32_known_values), T(crc32_pieces_and_alignment_agree),
           T(crc32_detects_single_bit_flips), T(fmt_conversions), T(fmt_truncates_safely),
           T(vspace_avoids_kernel_and_slot_0), T(vspace_takes_consecutive_slots_in_one_half),
-          T(rsdp_found_where_bios_puts_it), T(video_mode_pick_rules))
+          T(video_mode_pick_rules))

@@ -1,9 +1,11 @@
-#include "console.h"
+/* The BIOS console: COM1 and the VGA text screen, continuing where the
+ * BIOS teletype left the cursor. */
+#include "../console.h"
 
 #include <stdint.h>
 
-#include "io.h"
-#include "serial.h"
+#include "../io.h"
+#include "../serial.h"
 #include "textcon.h"
 
 #define BDA_CURSOR ((volatile uint8_t *)0x450)   /* page 0: column, row */

@@ -1,0 +1,103 @@
+/* The native protocol's back end: fill the boot info (include/embedboot.h)
+ * from the layout, put the CPU in the state the contract promises (README:
+ * Boot contract) and jump through the hand-off page. */
+#include <string.h>
+
+#include "../console.h"
+#include "../cpu.h"
+#include "../io.h"
+#include "../page.h"
+#include "proto.h"
+
+/* asm/handoff.asm, as linked; machine->handoff_start says where it runs.
+ * The entry is declared as bytes: taking a function's address would make
+ * position-independent code load it from a GOT, which the PE link lacks. */
+extern const uint8_t handoff_start[], enter_kernel[];
+typedef void enter_fn(uint64_t pml4, uint64_t entry, uint64_t stack_top, uint64_t boot_info);
+
+static uint32_t boot_info_flags(const struct boot_layout *layout)
+{
+    const struct boot_machine *machine = layout->machine;
+    return (machine->nx ? EMBEDBOOT_NX_ENABLED : 0) |
+           ((layout->hdr->features & FEATURE_SSE) ? EMBEDBOOT_SSE_ENABLED : 0) |
+           (machine->has_framebuffer ? EMBEDBOOT_HAS_FRAMEBUFFER : 0) |
+           (layout->has_phys_map ? EMBEDBOOT_HAS_PHYSICAL_MEMORY_MAP : 0) |
+           (layout->has_recursive ? EMBEDBOOT_HAS_RECURSIVE_INDEX : 0) |
+           (machine->rsdp ? EMBEDBOOT_HAS_RSDP : 0) |
+           (layout->plan.has_tls ? EMBEDBOOT_HAS_TLS : 0);
+}
+
+static void fill_boot_info(const struct boot_layout *layout, const struct memmap *final_map)
+{
+    const struct image_header *hdr = layout->hdr;
+    const struct boot_machine *machine = layout->machine;
+    const struct load_plan *plan = &layout->plan;
+    struct embedboot_boot_info *bi = (void *)layout->info_phys;
+
+    *bi = (struct embedboot_boot_info){
+        .magic = EMBEDBOOT_MAGIC,
+        .version = EMBEDBOOT_VERSION,
+        .size = sizeof(*bi),
+        .flags = boot_info_flags(layout),
+        .firmware = machine->firmware,
+        .memory_regions = layout->info_virt + sizeof(*bi),
+        .memory_region_count = final_map->count,
+        .kernel_physical_start = layout->kernel_phys,
+        .kernel_physical_size = plan->pages * PAGE_SIZE,
+        .kernel_virtual_start = plan->vstart,
+        .kernel_virtual_end = plan->vend,
+        .kernel_entry = plan->entry,
+        .stack_bottom = layout->stack_bottom,
+        .stack_top = layout->stack_top,
+        .boot_info_address = layout->info_virt,
+        .boot_info_size = layout->info_pages * PAGE_SIZE,
+        .features = hdr->features,
+        .kernel_stack_pages = hdr->kernel_stack_pages,
+    };
+    if (machine->has_framebuffer) {
+        bi->framebuffer = machine->fb;
+        bi->framebuffer.virtual_address = layout->fb_virt;
+    }
+    if (layout->has_phys_map)
+        bi->physical_memory_offset = layout->phys_offset;
+    if (layout->has_recursive)
+        bi->recursive_index = layout->recursive_index;
+    bi->rsdp_address = machine->rsdp;
+    if (plan->has_tls)
+        bi->tls = (struct embedboot_tls_template){ plan->tls.p_vaddr, plan->tls.p_filesz,
+                                                   plan->tls.p_memsz, plan->tls.p_align };
+}
+
+/* The same control registers on every firmware: paging with PAE (and LA57
+ * only if the firmware left it on), WP, NXE exactly when the CPU has NX,
+ * SSE only with the sse feature. UEFI firmware enables SSE and more, and
+ * BIOS reset values leave it off: this makes both the contract's state. */
+static void set_cpu_state(const struct boot_layout *layout)
+{
+    const struct boot_machine *machine = layout->machine;
+    int sse = (layout->hdr->features & FEATURE_SSE) != 0;
+    uint64_t cr0 = read_cr0() | CR0_WP;
+
+    write_cr4((read_cr4() & CR4_LA57) | CR4_PAE | (sse ? CR4_OSFXSR | CR4_OSXMMEXCPT : 0));
+    if (sse)
+        cr0 = (cr0 & ~CR0_EM) | CR0_MP;
+    write_cr0(cr0);
+    wrmsr(MSR_EFER, (rdmsr(MSR_EFER) & (EFER_LME | EFER_LMA)) | (machine->nx ? EFER_NXE : 0));
+    /* PAT entry 1 (selected by PWT alone) becomes write-combining for the
+     * framebuffer; the others keep their power-on values (0 WB, 2 UC-,
+     * 3 UC, 4 WB, 5 WT, 6 UC-, 7 UC). */
+    if (machine->pat && machine->has_framebuffer &&
+        machine->fb.pixel_format == EMBEDBOOT_PIXELS_RGB)
+        wrmsr(MSR_PAT, 0x0007040600070106ull);
+    nmi_unmask();
+}
+
+void embedboot_enter(const struct boot_layout *layout, const struct memmap *final_map)
+{
+    fill_boot_info(layout, final_map);
+    set_cpu_state(layout);
+    enter_fn *enter = (enter_fn *)(layout->machine->handoff_start +
+                                   (uint64_t)(enter_kernel - handoff_start));
+    enter(layout->pml4, layout->plan.entry, layout->stack_top, layout->info_virt);
+    __builtin_unreachable();
+}
