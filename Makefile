@@ -20,6 +20,10 @@ BOOT_INFO_ADDRESS      ?=
 FEATURES               ?=
 FRAMEBUFFER            ?=
 KERNEL_ON_ESP          ?=
+# Linux (README: Booting Linux): the initramfs and the kernel command line.
+INITRD                 ?=
+CMDLINE                ?=
+export CMDLINE                  # recipes write it with printf: any characters survive
 
 BUILD   := build
 CC      := gcc
@@ -54,8 +58,8 @@ all: example-kernel
 # The C is in three parts (README: Architecture): the firmware-neutral core
 # and the kernel protocols, which both front ends link, and each front end.
 CORE_SRCS  := boot_build console_format serial string fmt crc32 elf_check memmap frames paging \
-              kernel_load vspace config acpi video_mode
-PROTO_SRCS := embedboot
+              kernel_load vspace config acpi video_mode bzimage kernel_kind
+PROTO_SRCS := embedboot linux linux_params
 BIOS_SRCS  := stage4 console textcon memory rsdp asm_layout
 UEFI_SRCS  := main console cpu gop memory tables kernel_file
 ASM_SRCS   := stage1 stage2 a20 cpu memory load video stage3 gdt handoff
@@ -104,9 +108,10 @@ $(BUILD)/uefi/handoff.o: asm/handoff.asm asm/handoff.inc | $(BUILD)/uefi
 # ---------------------------------------------------------------------------
 # Host tools: the kernel check (same C as stage 4) and the header writer.
 
-KCHECK_SRCS   := embed/kcheck.c embed/readfile.c embed/report.c c/elf_check.c c/fmt.c
+KCHECK_SRCS   := embed/kcheck.c embed/readfile.c embed/report.c c/elf_check.c c/fmt.c \
+                 c/bzimage.c c/kernel_kind.c
 MKHEADER_SRCS := embed/mkheader.c embed/manifest.c embed/toml.c embed/readfile.c embed/report.c \
-                 c/config.c c/crc32.c c/elf_check.c c/fmt.c
+                 c/config.c c/crc32.c c/elf_check.c c/fmt.c c/bzimage.c c/kernel_kind.c
 
 $(BUILD)/host/kcheck: $(KCHECK_SRCS) $(wildcard c/*.h embed/*.h) | $(BUILD)/host
 	$(call say,HOSTCC,$@)
@@ -124,6 +129,8 @@ BLOB    := $(KDIR)/kernel.stripped
 MANGLED := _binary_$(subst -,_,$(subst .,_,$(subst /,_,$(BLOB))))
 HDR     := $(KDIR)/header.bin
 HMANGLED := _binary_$(subst -,_,$(subst .,_,$(subst /,_,$(HDR))))
+INITRD_LINK := $(KDIR)/initrd.bin
+IMANGLED := _binary_$(subst -,_,$(subst .,_,$(subst /,_,$(INITRD_LINK))))
 
 # Records KERNEL and the settings baked into the image; rewritten only when
 # they change, so a new path or stack size rebuilds and nothing else does.
@@ -139,19 +146,32 @@ $(KDIR)/settings: FORCE | $(KDIR)
 	    rm -f $(IMAGE); \
 	    echo "embedboot: error: $(KERNEL_MANIFEST): no such file (KERNEL_MANIFEST=$(KERNEL_MANIFEST))" >&2; \
 	    exit 1; fi
-	$(Q)echo "KERNEL=$(abspath $(KERNEL)) $(MKHEADER_ARGS)" > $@.new
+	$(Q)if [ -n "$(INITRD)" ] && [ ! -f "$(INITRD)" ]; then \
+	    rm -f $(IMAGE); \
+	    echo "embedboot: error: $(INITRD): not a file (INITRD=$(INITRD))" >&2; exit 1; fi
+	$(Q)printf '%s' "$$CMDLINE" > $(KDIR)/cmdline.new
+	$(Q)cmp -s $(KDIR)/cmdline.new $(KDIR)/cmdline && rm $(KDIR)/cmdline.new || \
+	    mv $(KDIR)/cmdline.new $(KDIR)/cmdline
+	$(Q)echo "KERNEL=$(abspath $(KERNEL)) INITRD=$(abspath $(INITRD)) $(MKHEADER_ARGS)" > $@.new
+	$(Q)cat $(KDIR)/cmdline >> $@.new
 	$(Q)cmp -s $@.new $@ && rm $@.new || mv $@.new $@
 
+$(KDIR)/cmdline: $(KDIR)/settings
+
+# The kind of kernel comes from its bytes (kcheck prints it): an ELF kernel
+# is size-checked and stripped, a Linux bzImage is embedded as it is.
 $(BLOB): $(wildcard $(KERNEL)) $(KDIR)/settings $(BUILD)/host/kcheck
 	$(call say,KCHECK,$(KERNEL))
 	$(Q)rm -f $(IMAGE)
-	$(Q)$(BUILD)/host/kcheck $(KERNEL)
-	$(Q)text=$$($(SIZE) -A $(KERNEL) | awk '$$1 == ".text" { print $$2 }'); \
+	$(Q)$(BUILD)/host/kcheck $(KERNEL) $(KDIR)/cmdline > $(KDIR)/kind
+	$(Q)if [ "$$(cat $(KDIR)/kind)" = elf ]; then \
+	    text=$$($(SIZE) -A $(KERNEL) | awk '$$1 == ".text" { print $$2 }'); \
 	    if [ -z "$$text" ] || [ "$$text" -eq 0 ]; then \
 	    echo "embedboot: error: $(KERNEL): empty .text section: the kernel has no code" >&2; \
-	    exit 1; fi
+	    exit 1; fi; fi
 	$(call say,STRIP,$(KERNEL))
-	$(Q)$(OBJCOPY) --strip-debug $(KERNEL) $@
+	$(Q)if [ "$$(cat $(KDIR)/kind)" = elf ]; then $(OBJCOPY) --strip-debug $(KERNEL) $@; \
+	    else cp $(KERNEL) $@; fi
 
 $(KDIR)/kernel_blob.o: $(BLOB)
 	$(call say,EMBED,$<)
@@ -162,10 +182,24 @@ $(KDIR)/kernel_blob.o: $(BLOB)
 	    --redefine-sym $(MANGLED)_size=_kernel_size \
 	    $< $@
 
-$(KDIR)/libkernel.a: $(KDIR)/kernel_blob.o
+# The initrd: its own object (_initrd_start_addr...), made from a link to
+# the file so that its symbols do not depend on where it is; without
+# INITRD, an object with an empty .initrd and the same symbols.
+$(KDIR)/initrd_blob.o: $(wildcard $(INITRD)) $(KDIR)/settings embed/no_initrd.asm
+	$(call say,EMBED,$(or $(INITRD),no initrd))
+	$(Q)rm -f $(INITRD_LINK)
+	$(Q)if [ -n "$(INITRD)" ]; then ln -s $(abspath $(INITRD)) $(INITRD_LINK) && \
+	    $(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
+	    --rename-section .data=.initrd,alloc,load,readonly,data,contents \
+	    --redefine-sym $(IMANGLED)_start=_initrd_start_addr \
+	    --redefine-sym $(IMANGLED)_end=_initrd_end_addr \
+	    --redefine-sym $(IMANGLED)_size=_initrd_size $(INITRD_LINK) $@; \
+	    else $(NASM) -f elf64 -o $@ embed/no_initrd.asm; fi
+
+$(KDIR)/libkernel.a: $(KDIR)/kernel_blob.o $(KDIR)/initrd_blob.o
 	$(call say,AR,$@)
 	$(Q)rm -f $@
-	$(Q)$(AR) crs $@ $<
+	$(Q)$(AR) crs $@ $^
 
 set_arg = $(if $($(2)),--set $(1) $(2) '$($(2))')
 MKHEADER_ARGS := $(if $(KERNEL_MANIFEST),--manifest '$(KERNEL_MANIFEST)') \
@@ -177,9 +211,10 @@ MKHEADER_ARGS := $(if $(KERNEL_MANIFEST),--manifest '$(KERNEL_MANIFEST)') \
     $(call set_arg,framebuffer,FRAMEBUFFER) \
     $(if $(filter 1,$(KERNEL_ON_ESP)),--kernel-on-esp)
 
-$(HDR): $(BLOB) $(BUILD)/host/mkheader $(KDIR)/settings $(wildcard $(KERNEL_MANIFEST))
+$(HDR): $(BLOB) $(BUILD)/host/mkheader $(KDIR)/settings $(wildcard $(KERNEL_MANIFEST) $(INITRD))
 	$(call say,HEADER,$@)
-	$(Q)$(BUILD)/host/mkheader $(BLOB) $@ $(MKHEADER_ARGS) || { rm -f $(IMAGE); exit 1; }
+	$(Q)$(BUILD)/host/mkheader $(BLOB) $@ $(MKHEADER_ARGS) --cmdline-file $(KDIR)/cmdline \
+	    $(if $(INITRD),--initrd '$(INITRD)') || { rm -f $(IMAGE); exit 1; }
 
 $(KDIR)/header.o: $(HDR)
 	$(Q)$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
@@ -287,6 +322,7 @@ test:
 bench:
 	$(Q)scripts/deps.sh
 	$(Q)bench/run.sh
+	$(Q)bench/linux.sh
 
 # The UEFI floor for the benchmarks: an application that exits at once.
 $(BUILD)/bench/efi-exit.efi: bench/efi-exit.c targets/uefi.mk
@@ -295,13 +331,14 @@ $(BUILD)/bench/efi-exit.efi: bench/efi-exit.c targets/uefi.mk
 	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(@:.efi=.o)
 
 # Host unit tests of the shared C, under ASan and UBSan.
-UNIT_TESTS := elf memmap frames paging misc config bios
+UNIT_TESTS := elf memmap frames paging misc config bios linux
 unit_srcs_elf    := c/elf_check.c c/fmt.c
 unit_srcs_memmap := c/memmap.c
 unit_srcs_frames := c/frames.c
 unit_srcs_paging := c/paging.c c/kernel_load.c c/elf_check.c c/fmt.c
 unit_srcs_misc   := c/crc32.c c/fmt.c c/vspace.c c/acpi.c c/video_mode.c
 unit_srcs_bios   := c/bios/memory.c c/bios/rsdp.c c/memmap.c c/acpi.c
+unit_srcs_linux  := c/bzimage.c c/kernel_kind.c c/fmt.c c/proto/linux_params.c
 unit_flags_config := -Wl,--wrap=strdup        # to make strdup fail on purpose
 unit_srcs_config := c/config.c c/elf_check.c c/fmt.c embed/manifest.c embed/toml.c embed/readfile.c
 
@@ -315,8 +352,9 @@ $(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $(wildcard c/*
 # Fuzzing (libFuzzer, clang): `make fuzz` runs each harness FUZZ_SECONDS,
 # seeded with the test kernels, real memory maps and the manifests.
 FUZZ_SECONDS ?= 60
-FUZZERS := elf memmap toml
+FUZZERS := elf memmap toml bzimage
 fuzz_srcs_elf    := c/elf_check.c c/fmt.c
+fuzz_srcs_bzimage := c/bzimage.c c/kernel_kind.c c/fmt.c
 fuzz_srcs_memmap := c/memmap.c
 fuzz_srcs_toml   := embed/toml.c
 

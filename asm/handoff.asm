@@ -14,7 +14,7 @@
 
 BITS 64
 
-global handoff_start, handoff_end, gdt, enter_kernel
+global handoff_start, handoff_end, gdt, enter_kernel, enter_linux
 
 section .handoff progbits alloc exec
 
@@ -27,6 +27,17 @@ gdt:
     dq 0x00cf9b000000ffff       ; 0x18: 32-bit code, flat 4 GiB
 %if $ - gdt != GDT_SIZE
 %error "GDT_SIZE in handoff.inc is wrong"
+%endif
+
+; The GDT the Linux 64-bit boot protocol asks for (boot.rst): __BOOT_CS
+; (0x10) flat code, __BOOT_DS (0x18) flat data.
+linux_gdt:
+    dq 0
+    dq 0
+    dq 0x00af9b000000ffff       ; 0x10: 64-bit code, DPL 0
+    dq 0x00cf93000000ffff       ; 0x18: data, flat 4 GiB
+%if $ - linux_gdt != LINUX_GDT_SIZE
+%error "LINUX_GDT_SIZE in handoff.inc is wrong"
 %endif
 
 ;   void enter_kernel(u64 pml4, u64 entry, u64 stack_top, u64 boot_info)
@@ -65,4 +76,44 @@ enter_kernel:
     xor r15d, r15d
     cld                         ; the ABI wants DF = 0 at a call
     ret                         ; to the entry, leaving the zero return address
+
+;   void enter_linux(u64 entry, u64 boot_params)
+;                    rdi        rsi
+; Linux's 64-bit entry (boot.rst): its GDT with CS = __BOOT_CS and DS = ES
+; = SS = __BOOT_DS, the current identity map, interrupts off, rsi = the
+; zero page. The stack is the loader's until Linux sets up its own.
+enter_linux:
+    cli
+    lea rax, [rel linux_gdt]
+    sub rsp, 16
+    mov word [rsp], LINUX_GDT_SIZE - 1
+    mov [rsp + 2], rax
+    lgdt [rsp]
+    add rsp, 16
+    lea rax, [rel .reloaded]
+    push LINUX_SEL_CODE
+    push rax
+    o64 retf
+.reloaded:
+    mov ax, LINUX_SEL_DATA
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    xor eax, eax                ; nothing of the loader leaks into the kernel
+    mov fs, ax
+    mov gs, ax
+    xor ebx, ebx
+    xor ecx, ecx
+    xor edx, edx
+    xor ebp, ebp
+    xor r8d, r8d
+    xor r9d, r9d
+    xor r10d, r10d
+    xor r11d, r11d
+    xor r12d, r12d
+    xor r13d, r13d
+    xor r14d, r14d
+    xor r15d, r15d
+    cld
+    jmp rdi
 handoff_end:

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Build a raw disk image that boots KERNEL (multiboot2) with GRUB from
-# Debian's grub-pc-bin, without mounting anything: boot.img in the MBR,
-# core.img right after it, a FAT partition from 1 MiB made with mtools
-# holding /boot/grub/grub.cfg (timeout=0) and the kernel.
-#   bench/grub-image.sh KERNEL OUT
+# Build a raw disk image that boots a kernel with GRUB from Debian's
+# grub-pc-bin, without mounting anything: boot.img in the MBR, core.img
+# right after it, a FAT partition from 1 MiB made with mtools holding
+# /boot/grub/grub.cfg (timeout=0) and the payloads.
+#   bench/grub-image.sh KERNEL OUT                    a multiboot2 kernel
+#   bench/grub-image.sh VMLINUZ OUT INITRD CMDLINE     Linux, with its initrd
 set -eu
-kernel=$1 out=$2
+kernel=$1 out=$2 initrd=${3:-} cmdline=${4:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 grub-mkimage -O i386-pc -o "$work/core.img" -p '(hd0,msdos1)/boot/grub' \
-    biosdisk part_msdos fat multiboot2 normal configfile boot
-printf 'set timeout=0\nmultiboot2 /kernel.elf\nboot\n' > "$work/grub.cfg"
-size_mib=$(( ($(stat -c %s "$kernel") >> 20) + 8 ))      # partition: the kernel and room
+    biosdisk part_msdos fat multiboot2 linux normal configfile boot
+if [ -n "$initrd" ]; then
+    printf 'set timeout=0\nlinux /kernel %s\ninitrd /initrd\nboot\n' "$cmdline" > "$work/grub.cfg"
+else
+    printf 'set timeout=0\nmultiboot2 /kernel\nboot\n' > "$work/grub.cfg"
+fi
+payload=$(( $(stat -c %s "$kernel") + ${initrd:+$(stat -c %s "$initrd")} + 0 ))
+size_mib=$(( (payload >> 20) + 8 ))                        # partition: the payloads and room
 sectors=$((size_mib * 2048))
 rm -f "$out"
 truncate -s $(( (size_mib + 1) << 20 )) "$out"
@@ -24,4 +30,5 @@ printf '\x55\xaa' | dd of="$out" bs=1 seek=510 conv=notrunc status=none
 mformat -i "$out@@1M" -T $sectors -h 16 -s 63 ::
 mmd -i "$out@@1M" ::/boot ::/boot/grub
 mcopy -i "$out@@1M" "$work/grub.cfg" ::/boot/grub/grub.cfg
-mcopy -i "$out@@1M" "$kernel" ::/kernel.elf
+mcopy -i "$out@@1M" "$kernel" ::/kernel
+[ -z "$initrd" ] || mcopy -i "$out@@1M" "$initrd" ::/initrd

@@ -7,18 +7,19 @@
 #include "config.h"
 #include "console.h"
 #include "crc32.h"
+#include "kernel_kind.h"
 #include "kernel_load.h"
 #include "page.h"
+#include "proto/proto.h"
 #include "vspace.h"
 
 #define MiB 0x100000ull
 #define GiB (1024 * MiB)
 
 /* Marks boot_finish_memory_map makes: one per pool allocation, then the
- * first MiB, the taken range, the framebuffer and the pool's leftover (it
- * changes the map only inside the UEFI arena, one range). Each mark splits
- * one region into at most three. */
-#define CORE_MAP_MARKS (FRAMES_MAX_LOG + 4)
+ * first MiB, the taken range and the framebuffer. Each mark splits one
+ * region into at most three. */
+#define CORE_MAP_MARKS (FRAMES_MAX_LOG + 3)
 
 /* A zeroed page-table frame from the layout's pool (pt_env callback). */
 static uint64_t alloc_table(void *pool)
@@ -59,30 +60,70 @@ static uint64_t kib(uint64_t pages)
     return pages * (PAGE_SIZE / 1024);
 }
 
+/* A payload as the header describes it: size, then CRC-32. */
+static void check_payload(const char *what, const uint8_t *bytes, uint64_t size,
+                          uint64_t expected_size, uint32_t expected_crc)
+{
+    if (size != expected_size)
+        panic("%s image corrupted: header says %llu bytes, the image holds %llu", what,
+              (unsigned long long)expected_size, (unsigned long long)size);
+    uint32_t crc = crc32_update(0, bytes, size);
+    if (crc != expected_crc)
+        panic("%s image corrupted: CRC-32 0x%08x, expected 0x%08x", what, crc, expected_crc);
+}
+
 void boot_check_kernel(struct boot_layout *layout, const struct image_header *hdr,
-                       const uint8_t *blob, uint64_t size)
+                       const struct boot_payloads *payloads)
 {
     if (hdr->magic != IMAGE_HEADER_MAGIC || hdr->version != IMAGE_HEADER_VERSION ||
         hdr->size != sizeof(*hdr))
         panic("image header missing or of another version: rebuild the image");
-    if (hdr->kernel_size != size)
-        panic("kernel image corrupted: header says %llu bytes, the image holds %llu",
-              (unsigned long long)hdr->kernel_size, (unsigned long long)size);
-    uint32_t crc = crc32_update(0, blob, size);
-    if (crc != hdr->kernel_crc32)
-        panic("kernel image corrupted: CRC-32 0x%08x, expected 0x%08x", crc, hdr->kernel_crc32);
-    boot_check_elf(layout, blob, size);
+    check_payload("kernel", payloads->kernel, payloads->kernel_size, hdr->kernel_size,
+                  hdr->kernel_crc32);
+    check_payload("initrd", payloads->initrd, payloads->initrd_size, hdr->initrd_size,
+                  hdr->initrd_crc32);
+    boot_check_payloads(layout, hdr, payloads);
 }
 
-void boot_check_elf(struct boot_layout *layout, const uint8_t *blob, uint64_t size)
+static void check_elf(struct boot_layout *layout, const struct boot_payloads *payloads)
 {
     struct elf_result why;
     char text[160];
 
-    if (elf_load_plan(blob, size, &layout->plan, &why)) {
+    if (elf_load_plan(payloads->kernel, payloads->kernel_size, &layout->plan, &why)) {
         elf_error_message(&why, text, sizeof(text));
         panic("kernel: %s", text);
     }
+}
+
+static void check_bzimage(struct boot_layout *layout, const struct image_header *hdr,
+                          const struct boot_payloads *payloads)
+{
+    struct bzimage_result why;
+    char text[200];
+
+    if (bzimage_check(payloads->kernel, payloads->kernel_size, hdr->cmdline_length,
+                      &layout->linux_boot.image, &why)) {
+        bzimage_error_message(&why, text, sizeof(text));
+        panic("kernel: %s", text);
+    }
+}
+
+void boot_check_payloads(struct boot_layout *layout, const struct image_header *hdr,
+                         const struct boot_payloads *payloads)
+{
+    enum kernel_kind kind = kernel_kind_of(payloads->kernel, payloads->kernel_size);
+    enum kernel_kind wanted = hdr->protocol == PROTOCOL_LINUX ? KIND_BZIMAGE : KIND_ELF;
+
+    if (kind != wanted)
+        panic("kernel: %s, but the image was built for %s",
+              kind == KIND_ELF ? "an ELF file" : kind == KIND_BZIMAGE ? "a Linux bzImage"
+                                                                      : "neither ELF nor bzImage",
+              wanted == KIND_ELF ? "an ELF kernel" : "a Linux bzImage");
+    if (hdr->protocol == PROTOCOL_LINUX)
+        check_bzimage(layout, hdr, payloads);
+    else
+        check_elf(layout, payloads);
 }
 
 /* Page tables to map `span` bytes with pages of `level` (0 = 4 KiB,
@@ -122,14 +163,14 @@ static void check_memory(const struct boot_layout *layout)
     uint64_t largest_run = frames_largest_run(&layout->pool);
 
     if (need > free_pages)
-        panic("not enough memory: the kernel needs %llu KiB (segments %llu KiB, stack %llu "
+        panic_as(PANIC_NO_MEMORY, "not enough memory: the kernel needs %llu KiB (segments %llu KiB, stack %llu "
               "KiB, boot info and page tables %llu KiB), %llu KiB are free",
               (unsigned long long)kib(need), (unsigned long long)kib(plan_pages),
               (unsigned long long)kib(stack_pages),
               (unsigned long long)kib(need - plan_pages - stack_pages),
               (unsigned long long)kib(free_pages));
     if (plan_pages > largest_run)
-        panic("not enough memory: the kernel's segments need %llu KiB in one piece, the "
+        panic_as(PANIC_NO_MEMORY, "not enough memory: the kernel's segments need %llu KiB in one piece, the "
               "largest free block is %llu KiB",
               (unsigned long long)kib(plan_pages), (unsigned long long)kib(largest_run));
 }
@@ -143,13 +184,21 @@ static uint64_t take_slot_or_panic(struct vspace *vs, const char *what)
     return base;
 }
 
+uint64_t boot_alloc(struct boot_layout *layout, uint64_t pages, const struct frames_where *where,
+                    uint32_t kind, const char *what)
+{
+    uint64_t frame = frames_alloc_in(&layout->pool, pages, where, kind);
+    if (!frame)
+        panic_as(PANIC_NO_MEMORY, "not enough memory for the %s (%llu KiB)", what,
+                 (unsigned long long)kib(pages));
+    return frame;
+}
+
 static uint64_t alloc_or_panic(struct boot_layout *layout, uint64_t pages, uint32_t kind,
                                const char *what)
 {
-    uint64_t frame = frames_alloc(&layout->pool, pages, kind);
-    if (!frame)
-        panic("not enough memory for the %s (%llu KiB)", what, (unsigned long long)kib(pages));
-    return frame;
+    static const struct frames_where anywhere = { PAGE_SIZE, 0, UINT64_MAX, 0 };
+    return boot_alloc(layout, pages, &anywhere, kind, what);
 }
 
 /* Bytes of physical address space to map with map_physical_memory: the
@@ -234,7 +283,7 @@ static void load_and_map_kernel(struct boot_layout *layout, const uint8_t *blob)
         alloc_or_panic(layout, layout->plan.pages, EMBEDBOOT_MEMORY_KERNEL, "kernel");
     layout->pml4 = alloc_table(&layout->pool);
     if (!layout->pml4)
-        panic("not enough memory for page tables");
+        panic_as(PANIC_NO_MEMORY, "not enough memory for page tables");
     enum pt_error err =
         kernel_load(&layout->plan, blob, layout->kernel_phys, &layout->pt, layout->pml4);
     if (err)
@@ -300,6 +349,8 @@ uint64_t boot_prepare(struct boot_layout *layout, const struct image_header *hdr
     layout->machine = machine;
     layout->max_regions = regions < MEMMAP_MAX ? regions : MEMMAP_MAX;
     layout->physical_top = memmap_end(machine->memory);
+    if (hdr->protocol == PROTOCOL_LINUX)
+        return linux_pages_needed(layout);
     layout->info_pages = page_up(sizeof(struct embedboot_boot_info) +
                                  layout->max_regions * sizeof(struct embedboot_memory_region)) /
                          PAGE_SIZE;
@@ -311,25 +362,39 @@ uint64_t boot_prepare(struct boot_layout *layout, const struct image_header *hdr
     return layout->pages_needed;
 }
 
-/* The frame pool: the free memory less the taken range. */
+/* The frame pool: the free memory; the taken range comes out of it with
+ * boot_keep_taken. */
 static void take_free_memory(struct boot_layout *layout, const struct boot_free_memory *free)
 {
     layout->free = *free;
-    if (frames_init_except(&layout->pool, free->map, free->low, free->high, free->taken_start,
-                           free->taken_end))
-        panic("the memory map is too fragmented: more than %u free ranges",
-              FRAMES_MAX_RANGES);
+    frames_init(&layout->pool, free->map, free->low, free->high);
+    layout->pool.claim = free->claim;
+    layout->pool.claim_ctx = free->claim_ctx;
     layout->pt = (struct pt_env){ alloc_table, phys_to_ptr, &layout->pool, layout->machine->nx };
 }
 
-void boot_build(struct boot_layout *layout, const uint8_t *blob,
+void boot_keep_taken(struct boot_layout *layout)
+{
+    const struct boot_free_memory *free = &layout->free;
+    if (free->taken_start < free->taken_end &&
+        frames_reserve(&layout->pool, free->taken_start, free->taken_end))
+        panic("the memory map is too fragmented: more than %u free ranges",
+              FRAMES_MAX_RANGES);
+}
+
+void boot_build(struct boot_layout *layout, const struct boot_payloads *payloads,
                 const struct boot_free_memory *free)
 {
     const struct image_header *hdr = layout->hdr;
 
     take_free_memory(layout, free);
+    if (hdr->protocol == PROTOCOL_LINUX) {
+        linux_build(layout, payloads);
+        return;
+    }
+    boot_keep_taken(layout);
     check_memory(layout);
-    load_and_map_kernel(layout, blob);
+    load_and_map_kernel(layout, payloads->kernel);
     struct vspace vs;
     vspace_init(&vs, &layout->plan);
     reserve_configured(&vs, layout);
@@ -342,12 +407,20 @@ void boot_build(struct boot_layout *layout, const uint8_t *blob,
         map_physical_memory(layout, &vs);
     if (hdr->features & FEATURE_RECURSIVE_PAGE_TABLE)
         map_recursive(layout, &vs);
+    layout->final_map_phys = layout->info_phys + sizeof(struct embedboot_boot_info);
 }
 
-struct memmap boot_info_regions(struct boot_layout *layout)
+struct memmap boot_final_map(struct boot_layout *layout)
 {
-    struct embedboot_boot_info *bi = (void *)layout->info_phys;
-    return (struct memmap){ (void *)(bi + 1), 0, layout->max_regions, layout->map_scratch };
+    return (struct memmap){ (void *)layout->final_map_phys, 0, layout->max_regions,
+                            layout->map_scratch };
+}
+
+void boot_enter(const struct boot_layout *layout, const struct memmap *final_map)
+{
+    if (layout->hdr->protocol == PROTOCOL_LINUX)
+        linux_enter(layout, final_map);
+    embedboot_enter(layout, final_map);
 }
 
 void boot_finish_memory_map(struct boot_layout *layout, struct memmap *map)
@@ -355,14 +428,10 @@ void boot_finish_memory_map(struct boot_layout *layout, struct memmap *map)
     const struct frame_pool *pool = &layout->pool;
     const struct boot_machine *machine = layout->machine;
     uint64_t fb = machine->fb.physical_address;
-    int err = 0;
 
-    /* What the pool did not give out is the kernel's, where the firmware
-     * map calls it the loader's (the UEFI arena). */
-    for (unsigned i = 0; i < pool->nfree; i++)
-        err |= memmap_mark(map, pool->free[i].start, pool->free[i].end, EMBEDBOOT_MEMORY_USABLE,
-                           EMBEDBOOT_MEMORY_BOOTLOADER);
-    err |= memmap_mark(map, 0, MiB, EMBEDBOOT_MEMORY_BOOTLOADER, EMBEDBOOT_MEMORY_USABLE);
+    if (layout->hdr->protocol == PROTOCOL_LINUX)
+        return;                   /* Linux gets the firmware's map as it is (linux.c) */
+    int err = memmap_mark(map, 0, MiB, EMBEDBOOT_MEMORY_BOOTLOADER, EMBEDBOOT_MEMORY_USABLE);
     err |= memmap_mark(map, layout->free.taken_start & ~(PAGE_SIZE - 1),
                        page_up(layout->free.taken_end), EMBEDBOOT_MEMORY_BOOTLOADER,
                        EMBEDBOOT_MEMORY_USABLE);
@@ -377,6 +446,10 @@ void boot_finish_memory_map(struct boot_layout *layout, struct memmap *map)
 void boot_log_layout(const struct boot_layout *layout)
 {
     const struct boot_machine *machine = layout->machine;
+    if (layout->hdr->protocol == PROTOCOL_LINUX) {
+        linux_log_layout(layout);
+        return;
+    }
     const struct embedboot_framebuffer *fb = &machine->fb;
     const char *who = machine->log_name;
     if (machine->has_framebuffer)

@@ -13,11 +13,28 @@
 #include <stdint.h>
 
 #include "../include/embedboot.h"
+#include "bzimage.h"
 #include "elf_check.h"
 #include "frames.h"
 #include "image_header.h"
 #include "memmap.h"
 #include "paging.h"
+
+/* The payloads as the front end has them in memory. */
+struct boot_payloads {
+    const uint8_t *kernel;
+    uint64_t kernel_size;
+    const uint8_t *initrd;             /* initrd_size 0: none */
+    uint64_t initrd_size;
+};
+
+/* UEFI: what a kernel needs to use runtime services; the memory map is
+ * the one ExitBootServices was called with (filled in then). */
+struct boot_efi {
+    uint64_t system_table;
+    uint64_t memmap, memmap_size, descriptor_size;
+    uint32_t descriptor_version;
+};
 
 /* What the front end found out about the machine. */
 struct boot_machine {
@@ -31,16 +48,30 @@ struct boot_machine {
     uint64_t handoff_start, handoff_end;  /* enter_kernel + GDT, identity-mapped */
     const struct memmap *memory;       /* the firmware's memory map, clean */
     unsigned memory_growth;            /* regions it may still gain before the final map */
+    struct boot_efi efi;               /* UEFI only */
 };
 
 /* Where the kernel's frames may come from: the usable regions of `map`
  * inside [low, high), except [taken_start, taken_end), which the loader
  * still uses (the BIOS blob) and the final map shows as the loader's.
- * What the build leaves of it is usable for the kernel. */
+ * With `claim`, the firmware still owns that memory and each run is
+ * claimed from it before use (UEFI). */
 struct boot_free_memory {
     const struct memmap *map;
     uint64_t low, high;
     uint64_t taken_start, taken_end;
+    frames_claim_fn *claim;
+    void *claim_ctx;
+};
+
+/* Where the Linux protocol put things (c/proto/linux.c). */
+struct linux_layout {
+    struct bzimage image;              /* the checked setup header */
+    uint64_t kernel_phys;              /* the protected-mode part; init_size bytes */
+    uint64_t initrd_phys;
+    uint64_t zero_page;                /* struct linux_boot_params */
+    uint64_t cmdline_phys;
+    uint64_t e820_ext;                 /* setup_data for more than 128 entries, or 0 */
 };
 
 /* Everything the core decided. */
@@ -64,40 +95,57 @@ struct boot_layout {
     uint64_t pages_needed;             /* frames the build takes at most */
     uint64_t recursive_index;
     int has_phys_map, has_recursive;
+    uint64_t final_map_phys;           /* room for max_regions regions (boot_final_map) */
+    struct linux_layout linux_boot;    /* PROTOCOL_LINUX */
 };
 
-/* The blob's CRC against the header, then the ELF checks; panics on
- * failure. Fills layout->plan. */
+/* The payloads' sizes and CRCs against the header, then
+ * boot_check_payloads; panics on failure. */
 void boot_check_kernel(struct boot_layout *layout, const struct image_header *hdr,
-                       const uint8_t *blob, uint64_t size);
+                       const struct boot_payloads *payloads);
 
-/* Only the ELF checks: for a kernel the header has no CRC for (UEFI,
- * KERNEL_ON_ESP). Fills layout->plan; panics on failure. */
-void boot_check_elf(struct boot_layout *layout, const uint8_t *blob, uint64_t size);
+/* The checks of the header's protocol: the ELF checks (fills layout->plan)
+ * or the Linux boot protocol's (fills layout->linux_boot.image). Alone for
+ * a kernel the header has no CRC for (UEFI, KERNEL_ON_ESP). */
+void boot_check_payloads(struct boot_layout *layout, const struct image_header *hdr,
+                         const struct boot_payloads *payloads);
 
 /* After a check: size what the build needs on this machine and check the
  * configuration with the real sizes. Returns the frames the build takes at
- * most (the UEFI front end allocates that many). */
+ * most. */
 uint64_t boot_prepare(struct boot_layout *layout, const struct image_header *hdr,
                       const struct boot_machine *machine);
 
-/* Take frames from `free`, check there are enough, load the kernel and
- * build its address space. Panics on failure. */
-void boot_build(struct boot_layout *layout, const uint8_t *blob,
+/* Take frames from `free`, check there are enough, load the payloads and
+ * build what the protocol hands over. Panics on failure. */
+void boot_build(struct boot_layout *layout, const struct boot_payloads *payloads,
                 const struct boot_free_memory *free);
 
-/* The boot info's region array, empty, for the front end's final firmware
- * map (capacity layout->max_regions). */
-struct memmap boot_info_regions(struct boot_layout *layout);
+/* The final memory map's room, empty, for the front end's final firmware
+ * map (capacity layout->max_regions): inside the boot info for the native
+ * protocol, a buffer of its own for Linux. */
+struct memmap boot_final_map(struct boot_layout *layout);
+
+/* Frames for the protocols (c/proto/): `pages` placed as `where` says;
+ * panics naming `what` when there are none. */
+uint64_t boot_alloc(struct boot_layout *layout, uint64_t pages, const struct frames_where *where,
+                    uint32_t kind, const char *what);
+
+/* Take the front end's taken range out of the pool; a protocol that must
+ * place its kernel first (where the BIOS blob may lie) calls it after. */
+void boot_keep_taken(struct boot_layout *layout);
 
 /* Mark the front end's final firmware map with what the build placed: the
  * first MiB is never usable, the taken range is the loader's, every frame
- * the pool gave out gets its kind and what it did not give out is usable,
- * the framebuffer its own. Panics if it no longer fits. */
+ * the pool gave out gets its kind, the framebuffer its own. Panics if it no longer fits. */
 void boot_finish_memory_map(struct boot_layout *layout, struct memmap *map);
 
 /* The build's result on the log (the UEFI front end calls it while it can
  * still print on ConOut). */
 void boot_log_layout(const struct boot_layout *layout);
+
+/* Hand over to the kernel through the header's protocol (c/proto/). */
+__attribute__((noreturn))
+void boot_enter(const struct boot_layout *layout, const struct memmap *final_map);
 
 #endif

@@ -12,17 +12,22 @@ void console_init(void);
 void console_graphics_mode(void);
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Provided by each front end (console.c for BIOS, uefi/console.c): where
+/* What kind of failure a panic reports. The BIOS path halts whatever it
+ * is; the UEFI application hands the matching status back to the firmware
+ * (EFI_LOAD_ERROR, EFI_OUT_OF_RESOURCES, EFI_UNSUPPORTED, EFI_DEVICE_ERROR). */
+enum panic_kind { PANIC_BAD_IMAGE, PANIC_NO_MEMORY, PANIC_UNSUPPORTED, PANIC_DEVICE };
+
+/* Provided by each front end (c/bios/console.c, c/uefi/console.c): where
  * text goes, and what an error does after its message. */
 void console_write(const char *s);
-__attribute__((noreturn)) void console_stop(void);
+__attribute__((noreturn)) void console_stop(enum panic_kind kind);
 
 /* "embedboot: error: <message>" on the console, then console_stop():
  * halt for good on BIOS, back to the firmware on UEFI before
- * ExitBootServices (console_format.c). */
+ * ExitBootServices (console_format.c). panic() is a PANIC_BAD_IMAGE. */
 __attribute__((noreturn, format(printf, 1, 2)))
 void panic(const char *fmt, ...);
-__attribute__((noreturn, format(printf, 1, 0)))
-void vpanic(const char *fmt, va_list ap);
+__attribute__((noreturn, format(printf, 2, 3)))
+void panic_as(enum panic_kind kind, const char *fmt, ...);
 
 #endif

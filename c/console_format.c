@@ -22,17 +22,25 @@ void console_printf(const char *fmt, ...)
     va_end(ap);
 }
 
-void vpanic(const char *fmt, va_list ap)
+__attribute__((noreturn))
+static void vpanic(enum panic_kind kind, const char *fmt, va_list ap)
 {
     console_write("embedboot: error: ");
     vprint(fmt, ap);
     console_write("\n");
-    console_stop();
+    console_stop(kind);
 }
 
 void panic(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vpanic(fmt, ap);
+    vpanic(PANIC_BAD_IMAGE, fmt, ap);
+}
+
+void panic_as(enum panic_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vpanic(kind, fmt, ap);
 }

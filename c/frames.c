@@ -66,17 +66,70 @@ static int log_alloc(struct frame_pool *p, uint64_t start, uint64_t end, uint32_
 
 uint64_t frames_alloc(struct frame_pool *p, uint64_t pages, uint32_t kind)
 {
-    if (pages == 0 || pages > UINT64_MAX / PAGE_SIZE)
+    static const struct frames_where anywhere = { PAGE_SIZE, 0, UINT64_MAX, 0 };
+    return frames_alloc_in(p, pages, &anywhere, kind);
+}
+
+/* The best start for `bytes` inside free range f as `where` says, or -1. */
+static int fit(const struct frame_range *f, uint64_t bytes, const struct frames_where *where,
+               uint64_t *start)
+{
+    uint64_t lo = f->start > where->low ? f->start : where->low;
+    uint64_t hi = f->end < where->high ? f->end : where->high;
+    uint64_t mask = where->align - 1;
+
+    if (hi <= lo || hi - lo < bytes)
+        return -1;
+    if (where->highest) {
+        *start = (hi - bytes) & ~mask;
+        return *start >= lo ? 0 : -1;
+    }
+    if (lo > UINT64_MAX - mask)
+        return -1;
+    *start = (lo + mask) & ~mask;
+    return *start <= hi - bytes ? 0 : -1;
+}
+
+/* The candidate run: the lowest or the highest fit over all ranges. */
+static int find(const struct frame_pool *p, uint64_t bytes, const struct frames_where *where,
+                uint64_t *start)
+{
+    int found = 0;
+    for (unsigned i = 0; i < p->nfree; i++) {
+        uint64_t s;
+        if (fit(&p->free[i], bytes, where, &s))
+            continue;
+        if (!found || (where->highest && s > *start)) {
+            *start = s;
+            found = 1;
+        }
+        if (!where->highest)
+            break;                        /* ranges are sorted: the first is the lowest */
+    }
+    return found;
+}
+
+uint64_t frames_alloc_in(struct frame_pool *p, uint64_t pages, const struct frames_where *where,
+                         uint32_t kind)
+{
+    uint64_t start = 0;
+
+    if (pages == 0 || pages > UINT64_MAX / PAGE_SIZE || where->align < PAGE_SIZE ||
+        (where->align & (where->align - 1)))
         return 0;
     uint64_t bytes = pages * PAGE_SIZE;
-    for (unsigned i = 0; i < p->nfree; i++) {
-        struct frame_range *f = &p->free[i];
-        if (f->end - f->start < bytes)
-            continue;
-        uint64_t start = f->start;
-        if (log_alloc(p, start, start + bytes, kind))
+    while (find(p, bytes, where, &start)) {
+        /* Room for the split and the log entry first: after a claim the
+         * run must be taken out. */
+        if (p->nfree == FRAMES_MAX_RANGES || (p->nlog == FRAMES_MAX_LOG &&
+            !(p->log[p->nlog - 1].end == start && p->log[p->nlog - 1].kind == kind)))
             return 0;
-        f->start += bytes;
+        if (p->claim && p->claim(p->claim_ctx, start, pages)) {
+            frames_reserve(p, start, start + bytes);     /* the firmware keeps it */
+            continue;
+        }
+        frames_reserve(p, start, start + bytes);
+        log_alloc(p, start, start + bytes, kind);
         return start;
     }
     return 0;

@@ -20,11 +20,17 @@ struct frame_alloc {
     uint32_t kind;           /* enum embedboot_memory_kind */
 };
 
+/* Claiming frames from firmware that still owns the memory (UEFI boot
+ * services: AllocatePages at that address). 0 when the frames are ours. */
+typedef int frames_claim_fn(void *ctx, uint64_t start, uint64_t pages);
+
 struct frame_pool {
-    struct frame_range free[FRAMES_MAX_RANGES];
+    struct frame_range free[FRAMES_MAX_RANGES];   /* sorted by address */
     unsigned nfree;
     struct frame_alloc log[FRAMES_MAX_LOG];
     unsigned nlog;
+    frames_claim_fn *claim;        /* NULL: the memory is the loader's already */
+    void *claim_ctx;
 };
 
 /* Usable regions of `map`, shrunk to whole pages, clipped to [lo, hi). */
@@ -43,6 +49,19 @@ int frames_init_except(struct frame_pool *p, const struct memmap *map, uint64_t 
 /* `pages` contiguous frames, lowest first fit; 0 when there is no such run.
  * The frames are not zeroed. */
 uint64_t frames_alloc(struct frame_pool *p, uint64_t pages, uint32_t kind);
+
+/* Where frames_alloc_in may put a run. */
+struct frames_where {
+    uint64_t align;          /* bytes, a power of two (PAGE_SIZE at least) */
+    uint64_t low, high;      /* the run lies inside [low, high) */
+    int highest;             /* the highest such run, else the lowest */
+};
+
+/* `pages` contiguous frames as `where` says; 0 when there is no such run.
+ * A run the firmware refuses to give (claim) is taken out of the pool and
+ * the search goes on. */
+uint64_t frames_alloc_in(struct frame_pool *p, uint64_t pages, const struct frames_where *where,
+                         uint32_t kind);
 
 uint64_t frames_free_pages(const struct frame_pool *p);
 uint64_t frames_largest_run(const struct frame_pool *p);

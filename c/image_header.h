@@ -8,7 +8,14 @@
 #include <stdint.h>
 
 #define IMAGE_HEADER_MAGIC   0x48494245u   /* "EBIH" */
-#define IMAGE_HEADER_VERSION 2
+#define IMAGE_HEADER_VERSION 3
+#define IMAGE_CMDLINE_MAX    4096           /* bytes of command line, with its NUL */
+
+/* protocol: how the kernel is booted, from the kind of its file */
+enum image_protocol {
+    PROTOCOL_EMBEDBOOT = 0,         /* an ELF64 kernel: include/embedboot.h */
+    PROTOCOL_LINUX = 1,             /* a Linux bzImage: the 64-bit boot protocol */
+};
 
 #define DEFAULT_STACK_PAGES  512            /* as in the Rust bootloader crate */
 
@@ -39,8 +46,14 @@ struct image_header {
     uint64_t boot_info_address;
     uint32_t framebuffer_width;     /* a VBE/GOP mode is wanted (stage 2 reads both) */
     uint32_t framebuffer_height;    /* both 0: VGA text */
+    uint32_t protocol;              /* enum image_protocol */
+    uint32_t cmdline_length;        /* bytes in cmdline, without the NUL */
+    uint64_t initrd_size;           /* bytes; 0: no initrd */
+    uint32_t initrd_crc32;          /* CRC-32 (IEEE) of the initrd */
+    uint32_t reserved;
+    char cmdline[IMAGE_CMDLINE_MAX];   /* NUL-terminated */
 };
 
-_Static_assert(sizeof(struct image_header) == 64, "image header layout");
+_Static_assert(sizeof(struct image_header) == 88 + IMAGE_CMDLINE_MAX, "image header layout");
 
 #endif

@@ -1,30 +1,80 @@
-/* kcheck: refuse a kernel that stage 4 would refuse, at build time, with the
- * same code (c/elf_check.c). Usage: kcheck KERNEL.elf */
+/* kcheck: refuse a kernel that the boot would refuse, at build time, with
+ * the same code the core runs. The kind comes from the file's bytes: an
+ * ELF file gets the ELF checks (c/elf_check.c), a Linux bzImage the boot
+ * protocol's (c/bzimage.c, against the command line's length). Prints the
+ * kind ("elf" or "linux") for the Makefile.
+ *
+ *   kcheck KERNEL [CMDLINE_FILE] */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../c/bzimage.h"
 #include "../c/elf_check.h"
+#include "../c/kernel_kind.h"
 #include "readfile.h"
 #include "report.h"
 
+static int check_elf(const char *path, const void *image, size_t size)
+{
+    static struct load_plan plan;
+    struct elf_result r;
+    char text[200];
+
+    if (!elf_load_plan(image, size, &plan, &r))
+        return 0;
+    elf_error_message(&r, text, sizeof(text));
+    report_error("%s: %s", path, text);
+    return -1;
+}
+
+static int check_bzimage(const char *path, const void *image, size_t size, size_t cmdline)
+{
+    struct bzimage info;
+    struct bzimage_result r;
+    char text[200];
+
+    if (!bzimage_check(image, size, cmdline, &info, &r))
+        return 0;
+    bzimage_error_message(&r, text, sizeof(text));
+    report_error("%s: %s", path, text);
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        report_error("usage: kcheck KERNEL.elf");
+    size_t size, cmdline = 0;
+    char *why, text[300];
+
+    if (argc != 2 && argc != 3) {
+        report_error("usage: kcheck KERNEL [CMDLINE_FILE]");
         return 2;
     }
-    size_t size;
-    char *why;
     void *image = read_file(argv[1], &size, &why);
     if (!image) {
         report_error("%s: %s", argv[1], why);
         return 1;
     }
-    static struct load_plan plan;
-    struct elf_result r;
-    if (elf_load_plan(image, size, &plan, &r)) {
-        char text[200];
-        elf_error_message(&r, text, sizeof(text));
+    if (argc == 3) {
+        char *text_line = read_file(argv[2], &cmdline, &why);
+        if (!text_line) {
+            report_error("%s: %s", argv[2], why);
+            return 1;
+        }
+        free(text_line);
+    }
+    switch (kernel_kind_of(image, size)) {
+    case KIND_ELF:
+        if (check_elf(argv[1], image, size))
+            return 1;
+        puts("elf");
+        break;
+    case KIND_BZIMAGE:
+        if (check_bzimage(argv[1], image, size, cmdline))
+            return 1;
+        puts("linux");
+        break;
+    default:
+        kernel_kind_refusal(image, size, text, sizeof(text));
         report_error("%s: %s", argv[1], text);
         return 1;
     }

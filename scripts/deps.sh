@@ -3,7 +3,7 @@
 # Idempotent and quiet when everything is present; needs root or sudo otherwise.
 set -euo pipefail
 
-packages=(gcc binutils nasm make qemu-system-x86 gdb ovmf mtools console-setup-linux
+packages=(gcc binutils nasm make qemu-system-x86 gdb ovmf mtools console-setup-linux cpio
           clang libclang-rt-14-dev bochs bochsbios vgabios grub-pc-bin)
 
 missing=()

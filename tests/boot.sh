@@ -47,7 +47,7 @@ build_image bigbss $TK/bigbss.elf &&
 
 # Disk read errors: an image cut short inside the kernel blob (stage 2) and
 # right after stage 1 (stage 1's own read).
-head -c $((512 * 40)) "$T/payload/image.bin" > "$T/cut-blob.bin"
+head -c $(( ($(image_lba $T/payload) + 2) * 512 )) "$T/payload/image.bin" > "$T/cut-blob.bin"
 expect_halt disk-error-stage2 "$T/cut-blob.bin" "disk read failed, BIOS status 0x"
 head -c 512 "$T/example/image.bin" > "$T/cut-loader.bin"
 expect_halt disk-error-stage1 "$T/cut-loader.bin" "embedboot: error: disk read failed"

@@ -36,6 +36,16 @@ build_image() {
         KERNEL="$kernel" "$@" image.bin > "$LOGS/$name.build" 2>&1
 }
 
+OVMF_CODE=/usr/share/OVMF/OVMF_CODE.fd
+OVMF_VARS=/usr/share/OVMF/OVMF_VARS.fd
+
+# ovmf_args NAME: the firmware, with a fresh copy of its variable store.
+ovmf_args() {
+    cp "$OVMF_VARS" "$T/$1.vars"
+    printf '%s\n' -drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" \
+        -drive "if=pflash,format=raw,file=$T/$1.vars"
+}
+
 QEMU_BASE=(qemu-system-x86_64 -accel tcg -nic none -no-reboot -display none
            -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 

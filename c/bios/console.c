@@ -35,7 +35,8 @@ void console_write(const char *s)
 }
 
 /* The BIOS path has nowhere to return to: halt for good. */
-void console_stop(void)
+void console_stop(enum panic_kind kind)
 {
+    (void)kind;
     halt_forever();
 }

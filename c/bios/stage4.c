@@ -1,7 +1,7 @@
 /* Stage 4: long mode, in C, the BIOS front end. Describes the machine from
  * what stages 2 and 3 found (memory map, CPU, video) and names the free
  * memory below 4 GiB; the core (boot_build.h) decides and builds, the
- * native protocol (c/proto/) enters the kernel. Everything runs on stage
+ * protocol back end (c/proto/) enters the kernel. Everything runs on stage
  * 3's identity map of the first 4 GiB, so frames are taken there and
  * physical addresses are pointers. */
 #include <stdint.h>
@@ -12,7 +12,6 @@
 #include "../image_header.h"
 #include "../memmap.h"
 #include "../page.h"
-#include "../proto/proto.h"
 #include "handoff.h"
 #include "memory.h"
 #include "rsdp.h"
@@ -26,6 +25,7 @@
 
 extern const uint8_t _kernel_start_addr[];      /* objcopy: the blob, at 1 MiB */
 extern const uint8_t _kernel_size[];            /* objcopy: absolute, the size */
+extern const uint8_t _initrd_start_addr[], _initrd_end_addr[];   /* after it, or empty */
 extern const struct image_header _image_header;
 extern const uint8_t handoff_start[], handoff_end[];   /* asm/handoff.asm */
 
@@ -87,8 +87,10 @@ static void describe_framebuffer(const struct bios_handoff *handoff,
 
 void stage4_main(const struct bios_handoff *handoff)
 {
-    const uint8_t *blob = _kernel_start_addr;
-    uint64_t size = (uint64_t)_kernel_size;
+    const struct boot_payloads payloads = {
+        _kernel_start_addr, (uint64_t)_kernel_size,
+        _initrd_start_addr, (uint64_t)(_initrd_end_addr - _initrd_start_addr),
+    };
     struct memmap clean_map = { clean, 0, MEMMAP_MAX, 0 };
     struct boot_machine machine = {
         .firmware = EMBEDBOOT_FIRMWARE_BIOS,
@@ -101,27 +103,28 @@ void stage4_main(const struct bios_handoff *handoff)
         .memory = &clean_map,
     };
     /* Frames: usable memory from 1 MiB to the end of the identity map,
-     * except the blob, which is read while the kernel is loaded. */
-    struct boot_free_memory free = { &clean_map, MiB, LOW_LIMIT, (uint64_t)blob,
-                                     (uint64_t)blob + size };
+     * except the payloads stage 2 loaded, which are read while the kernel
+     * is loaded. */
+    struct boot_free_memory free = { &clean_map, MiB, LOW_LIMIT, (uint64_t)_kernel_start_addr,
+                                     (uint64_t)_initrd_end_addr, 0, 0 };
 
     describe_framebuffer(handoff, &machine);
     if (machine.fb.pixel_format != EMBEDBOOT_PIXELS_TEXT)
         console_graphics_mode();
     console_printf("embedboot: stage 4: checking the kernel image (%llu bytes)\n",
-                   (unsigned long long)size);
-    boot_check_kernel(&layout, &_image_header, blob, size);
+                   (unsigned long long)payloads.kernel_size);
+    boot_check_kernel(&layout, &_image_header, &payloads);
     read_memory_map(handoff, &clean_map);
     machine.rsdp = bios_find_rsdp(0);
 
     boot_prepare(&layout, &_image_header, &machine);
-    boot_build(&layout, blob, &free);
+    boot_build(&layout, &payloads, &free);
 
     /* All allocations are done: the memory map can be final now. */
-    struct memmap final_map = boot_info_regions(&layout);
+    struct memmap final_map = boot_final_map(&layout);
     if (memmap_copy(&final_map, &clean_map))
         panic("boot info memory map overflow");
     boot_finish_memory_map(&layout, &final_map);
     boot_log_layout(&layout);
-    embedboot_enter(&layout, &final_map);
+    boot_enter(&layout, &final_map);
 }

@@ -11,4 +11,13 @@
 __attribute__((noreturn))
 void embedboot_enter(const struct boot_layout *layout, const struct memmap *final_map);
 
+/* The Linux 64-bit boot protocol (linux.c, README: Booting Linux). */
+uint64_t linux_pages_needed(struct boot_layout *layout);    /* the frames it takes */
+void linux_build(struct boot_layout *layout, const struct boot_payloads *payloads);
+void linux_log_layout(const struct boot_layout *layout);
+/* The zero page's memory map from the final one, the firmware's tables,
+ * then the 64-bit entry. */
+__attribute__((noreturn))
+void linux_enter(const struct boot_layout *layout, const struct memmap *final_map);
+
 #endif

@@ -69,19 +69,16 @@ void console_write(const char *s)
     uefi.st->con_out->output_string(uefi.st->con_out, wide);
 }
 
-void uefi_fail(efi_status status, const char *fmt, ...)
-{
-    va_list ap;
-    uefi.panic_status = status;
-    va_start(ap, fmt);
-    vpanic(fmt, ap);
-}
-
 /* Before ExitBootServices: back to efi_main, which frees what was allocated
  * and returns the error status to the firmware. After it: halt, as BIOS. */
-void console_stop(void)
+void console_stop(enum panic_kind kind)
 {
+    static const efi_status status[] = {
+        [PANIC_BAD_IMAGE] = EFI_LOAD_ERROR,     [PANIC_NO_MEMORY] = EFI_OUT_OF_RESOURCES,
+        [PANIC_UNSUPPORTED] = EFI_UNSUPPORTED,  [PANIC_DEVICE] = EFI_DEVICE_ERROR,
+    };
     if (boot_services_gone)
         halt_forever();
+    uefi.panic_status = status[kind];
     __builtin_longjmp(uefi.panic_jump, 1);
 }

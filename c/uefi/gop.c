@@ -82,13 +82,13 @@ void uefi_set_up_framebuffer(const struct image_header *hdr, struct boot_machine
     uint32_t want_w = hdr->framebuffer_width, want_h = hdr->framebuffer_height;
 
     if (hdr->features & FEATURE_VGA_320X200)
-        uefi_fail(EFI_UNSUPPORTED, "the vga_320x200 feature needs VGA mode 13h, which UEFI does not offer: "
+        panic_as(PANIC_UNSUPPORTED, "the vga_320x200 feature needs VGA mode 13h, which UEFI does not offer: "
                   "boot this image on BIOS, or use FRAMEBUFFER=320x200 for a 32 bpp "
                   "framebuffer");
     struct efi_gop *gop = locate_gop();
     if (!gop || (!want_w && gop->mode->info->pixel_format == GOP_BLT_ONLY)) {
         if (want_w)
-            uefi_fail(EFI_UNSUPPORTED, "FRAMEBUFFER=%ux%u needs a framebuffer, but the firmware "
+            panic_as(PANIC_UNSUPPORTED, "FRAMEBUFFER=%ux%u needs a framebuffer, but the firmware "
                       "has no Graphics Output Protocol with one", want_w, want_h);
         console_printf("embedboot: uefi: no GOP framebuffer, the kernel gets none\n");
         return;
@@ -96,14 +96,14 @@ void uefi_set_up_framebuffer(const struct image_header *hdr, struct boot_machine
     if (want_w) {
         int64_t mode = pick_mode(gop, want_w, want_h);
         if (mode < 0 && gop->mode->info->pixel_format == GOP_BLT_ONLY)
-            uefi_fail(EFI_UNSUPPORTED, "FRAMEBUFFER=%ux%u: no GOP mode with a framebuffer fits",
+            panic_as(PANIC_UNSUPPORTED, "FRAMEBUFFER=%ux%u: no GOP mode with a framebuffer fits",
                       want_w, want_h);
         if (mode < 0)
             console_printf("embedboot: uefi: no GOP mode fits %ux%u, keeping %ux%u\n", want_w,
                            want_h, gop->mode->info->width, gop->mode->info->height);
         else if ((uint32_t)mode != gop->mode->mode &&
                  gop->set_mode(gop, (uint32_t)mode) != EFI_SUCCESS)
-            uefi_fail(EFI_DEVICE_ERROR, "GOP: cannot set mode %u", (unsigned)mode);
+            panic_as(PANIC_DEVICE, "GOP: cannot set mode %u", (unsigned)mode);
     }
     describe(gop->mode, machine);
     console_printf("embedboot: uefi: GOP mode %u, %ux%u\n", gop->mode->mode, machine->fb.width,

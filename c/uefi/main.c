@@ -1,56 +1,63 @@
 /* The UEFI application (BOOTX64.EFI): the UEFI front end of embedboot.
  * It finds out what the BIOS stages find (CPU, memory, framebuffer, RSDP)
- * through boot services and allocates one block for the kernel's frames;
- * the core (boot_build.h) decides and builds as on BIOS, and the native
- * protocol (c/proto/) enters the kernel, so the kernel sees the same
- * contract on both. */
+ * through boot services and names the firmware's free memory; the core
+ * (boot_build.h) decides and builds as on BIOS, and the protocol back end
+ * (c/proto/) enters the kernel, so the kernel sees the same contract on
+ * both. */
 #include "../console.h"
-#include "../proto/proto.h"
 #include "uefi.h"
 
 extern const uint8_t _kernel_start_addr[], _kernel_end_addr[];   /* objcopy: the blob */
+extern const uint8_t _initrd_start_addr[], _initrd_end_addr[];   /* the initrd, or empty */
 extern const struct image_header _image_header;
 
 struct uefi uefi;
 
-static void check_kernel(struct boot_layout *layout, const uint8_t **blob, uint64_t *size)
+/* The embedded payloads, or \kernel.elf from the boot volume in the
+ * kernel's place (KERNEL_ON_ESP: no CRC in the header for it). */
+static void check_kernel(struct boot_layout *layout, struct boot_payloads *payloads)
 {
-    if ((_image_header.configured & CONFIG_KERNEL_ON_ESP) && !uefi_read_kernel_file(blob, size)) {
+    if ((_image_header.configured & CONFIG_KERNEL_ON_ESP) &&
+        !uefi_read_kernel_file(&payloads->kernel, &payloads->kernel_size)) {
         console_printf("embedboot: uefi: checking \\kernel.elf from the boot volume (%llu bytes)\n",
-                       (unsigned long long)*size);
-        boot_check_elf(layout, *blob, *size);
+                       (unsigned long long)payloads->kernel_size);
+        boot_check_payloads(layout, &_image_header, payloads);
         return;
     }
     console_printf("embedboot: uefi: checking the kernel image (%llu bytes)\n",
-                   (unsigned long long)*size);
-    boot_check_kernel(layout, &_image_header, *blob, *size);
+                   (unsigned long long)payloads->kernel_size);
+    boot_check_kernel(layout, &_image_header, payloads);
 }
 
 __attribute__((noreturn)) static void boot(void)
 {
     static struct boot_layout layout;
     struct boot_machine machine = { .firmware = EMBEDBOOT_FIRMWARE_UEFI, .log_name = "uefi" };
-    const uint8_t *blob = _kernel_start_addr;
-    uint64_t size = (uint64_t)(_kernel_end_addr - _kernel_start_addr);
+    struct boot_payloads payloads = {
+        _kernel_start_addr, (uint64_t)(_kernel_end_addr - _kernel_start_addr),
+        _initrd_start_addr, (uint64_t)(_initrd_end_addr - _initrd_start_addr),
+    };
 
     console_init();
     console_printf("embedboot: uefi: started, UEFI %u.%u\n", uefi.st->hdr.revision >> 16,
                    (uefi.st->hdr.revision & 0xffff) / 10);
     uefi.bs->set_watchdog_timer(0, 0, 0, 0);   /* no reset while a big kernel loads */
+    machine.efi.system_table = (uint64_t)uefi.st;
     uefi_describe_cpu(&machine);
-    check_kernel(&layout, &blob, &size);
+    check_kernel(&layout, &payloads);
     uefi_set_up_framebuffer(&_image_header, &machine);
     machine.rsdp = uefi_find_rsdp();
     uefi_describe_memory(&machine);
     uefi_copy_handoff(&machine);
-    struct boot_free_memory arena = uefi_take_arena(boot_prepare(&layout, &_image_header, &machine));
-    boot_build(&layout, blob, &arena);
+    boot_prepare(&layout, &_image_header, &machine);
+    struct boot_free_memory free = uefi_free_memory();
+    boot_build(&layout, &payloads, &free);
     boot_log_layout(&layout);
 
-    struct memmap final_map = boot_info_regions(&layout);
-    uefi_exit_boot_services(&final_map);
+    struct memmap final_map = boot_final_map(&layout);
+    uefi_exit_boot_services(&final_map, &machine.efi);
     boot_finish_memory_map(&layout, &final_map);
-    embedboot_enter(&layout, &final_map);
+    boot_enter(&layout, &final_map);
 }
 
 efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *st)
@@ -58,7 +65,6 @@ efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *st)
     uefi.image = image;
     uefi.st = st;
     uefi.bs = st->boot_services;
-    uefi.panic_status = EFI_LOAD_ERROR;
     if (__builtin_setjmp(uefi.panic_jump)) {     /* a panic before ExitBootServices */
         uefi_release_all();
         return uefi.panic_status;

@@ -1,10 +1,12 @@
 /* Memory on UEFI: the firmware's map, the pages we allocate, and the exit
  * from boot services.
  *
- * All frames the kernel gets come from one AllocatePages "arena" sized by
- * boot_prepare: it is the free memory the core's pool takes them from, as
- * the clean E820 map is on BIOS. The arena is EfiLoaderData to the
- * firmware; the core gives its unused rest back as usable. */
+ * The free memory the core's pool takes the kernel's frames from is the
+ * firmware's conventional memory, as the clean E820 map is on BIOS; each
+ * run the core picks is claimed with AllocatePages at that address
+ * (EfiLoaderData) before it is used, and a run the firmware has given to
+ * someone else since is skipped. Every allocation is recorded, so that a
+ * failure before ExitBootServices gives everything back. */
 #include <string.h>
 
 #include "../console.h"
@@ -12,19 +14,22 @@
 #include "uefi.h"
 
 #define MAX_DESCRIPTORS  MEMMAP_MAX
-#define MAP_SLACK        32              /* descriptors the map may still grow by */
-#define MAX_ALLOCATIONS  8
+/* Descriptors the map may grow by before the exit: our own allocations,
+ * each run the pool logs splitting a conventional region. */
+#define MAP_SLACK        (32 + 2 * FRAMES_MAX_LOG)
+#define MAX_ALLOCATIONS  256             /* adjacent ones are recorded as one */
+#define MiB              0x100000ull
 
 static struct raw_region raw[MAX_DESCRIPTORS];
-static struct embedboot_memory_region clean[MAX_DESCRIPTORS];
+static struct embedboot_memory_region clean[MAX_DESCRIPTORS], free_regions[MAX_DESCRIPTORS];
 static struct memmap firmware_map = { clean, 0, MAX_DESCRIPTORS, 0 };
-static struct embedboot_memory_region arena_region;
-static struct memmap arena_map = { &arena_region, 0, 1, 0 };
+static struct memmap free_map = { free_regions, 0, MAX_DESCRIPTORS, 0 };
 static struct { uint64_t address, pages; } allocations[MAX_ALLOCATIONS];
 static unsigned nallocations;
 
 static uint8_t *map;                      /* the GetMemoryMap buffer */
 static uint64_t map_capacity, map_size, map_key, descriptor_size;
+static uint32_t descriptor_version;
 
 /* A local function, passed by address: the address of another file's
  * function would be loaded from a GOT, which the PE link does not have
@@ -41,22 +46,36 @@ static int free_after_exit(uint32_t type)
     return type == EFI_BOOT_SERVICES_CODE || type == EFI_BOOT_SERVICES_DATA;
 }
 
+/* Remember an allocation for uefi_release_all, merged with the last one
+ * when they touch (the pool's runs mostly do). */
+static void record(uint64_t address, uint64_t pages)
+{
+    if (nallocations &&
+        allocations[nallocations - 1].address + allocations[nallocations - 1].pages * PAGE_SIZE ==
+            address) {
+        allocations[nallocations - 1].pages += pages;
+        return;
+    }
+    if (nallocations == MAX_ALLOCATIONS) {
+        uefi.bs->free_pages(address, pages);
+        panic_as(PANIC_NO_MEMORY, "more than %u separate allocations", MAX_ALLOCATIONS);
+    }
+    allocations[nallocations].address = address;
+    allocations[nallocations++].pages = pages;
+}
+
 static uint64_t alloc_pages(uint64_t pages, uint32_t type, uint64_t max_address, const char *what)
 {
     uint64_t address = max_address;
     int how = max_address ? EFI_ALLOCATE_MAX_ADDRESS : EFI_ALLOCATE_ANY_PAGES;
 
-    if (nallocations == MAX_ALLOCATIONS)
-        panic("more than %u allocations (a bug)", MAX_ALLOCATIONS);
     if (uefi.bs->allocate_pages(how, type, pages, &address) != EFI_SUCCESS) {
         if (max_address)
             return 0;
-        uefi_fail(EFI_OUT_OF_RESOURCES,
-                  "not enough memory: AllocatePages cannot give %llu KiB for the %s",
-                  (unsigned long long)pages * 4, what);
+        panic_as(PANIC_NO_MEMORY, "not enough memory: AllocatePages cannot give %llu KiB for "
+                 "the %s", (unsigned long long)pages * 4, what);
     }
-    allocations[nallocations].address = address;
-    allocations[nallocations++].pages = pages;
+    record(address, pages);
     return address;
 }
 
@@ -87,10 +106,9 @@ static void allocate_map_buffer(void)
 
 static efi_status read_map(void)
 {
-    uint32_t version;
     map_size = map_capacity;
     return uefi.bs->get_memory_map(&map_size, (struct efi_memory_descriptor *)map, &map_key,
-                                   &descriptor_size, &version);
+                                   &descriptor_size, &descriptor_version);
 }
 
 /* The map in `map` as a clean list; entries are DescriptorSize apart,
@@ -110,10 +128,39 @@ static int clean_map(struct memmap *out)
     return memmap_sanitise_kinds(out, raw, n, kind_of);
 }
 
+/* Only conventional memory is free before the exit: the rest is in use. */
+static uint32_t free_kind_of(uint32_t type)
+{
+    return type == EFI_CONVENTIONAL_MEMORY ? EMBEDBOOT_MEMORY_USABLE : EMBEDBOOT_MEMORY_RESERVED;
+}
+
+static int read_free_map(void)
+{
+    unsigned n = 0;
+    for (uint64_t off = 0; off + descriptor_size <= map_size && n < MAX_DESCRIPTORS;
+         off += descriptor_size) {
+        const struct efi_memory_descriptor *d = (const void *)(map + off);
+        raw[n++] = (struct raw_region){ d->physical_start, d->pages * PAGE_SIZE, d->type };
+    }
+    return memmap_sanitise_kinds(&free_map, raw, n, free_kind_of);
+}
+
+/* frames_claim_fn: the run the core picked, from the firmware. */
+static int claim(void *ctx, uint64_t start, uint64_t pages)
+{
+    uint64_t address = start;
+    (void)ctx;
+    if (uefi.bs->allocate_pages(EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, pages, &address) !=
+        EFI_SUCCESS)
+        return -1;
+    record(address, pages);
+    return 0;
+}
+
 void uefi_describe_memory(struct boot_machine *machine)
 {
     allocate_map_buffer();
-    if (read_map() != EFI_SUCCESS || clean_map(&firmware_map))
+    if (read_map() != EFI_SUCCESS || clean_map(&firmware_map) || read_free_map())
         panic("cannot read the memory map (%llu descriptors)",
               (unsigned long long)(map_size / descriptor_size));
     machine->memory = &firmware_map;
@@ -124,14 +171,9 @@ void uefi_describe_memory(struct boot_machine *machine)
                    (unsigned long long)descriptor_size, firmware_map.count);
 }
 
-struct boot_free_memory uefi_take_arena(uint64_t pages)
+struct boot_free_memory uefi_free_memory(void)
 {
-    uint64_t arena = uefi_alloc_pages(pages, "kernel, its stack, boot info and page tables");
-
-    arena_region = (struct embedboot_memory_region){ arena, pages * PAGE_SIZE,
-                                                     EMBEDBOOT_MEMORY_USABLE, 0 };
-    arena_map.count = 1;
-    return (struct boot_free_memory){ &arena_map, 0, UINT64_MAX, 0, 0 };
+    return (struct boot_free_memory){ &free_map, MiB, UINT64_MAX, 0, 0, claim, 0 };
 }
 
 /* The hand-off page (asm/handoff.asm) in a page of its own, identity-mapped
@@ -170,9 +212,13 @@ static void exit_boot_services(void)
     panic("ExitBootServices failed 8 times");
 }
 
-void uefi_exit_boot_services(struct memmap *final_map)
+void uefi_exit_boot_services(struct memmap *final_map, struct boot_efi *efi)
 {
     exit_boot_services();
+    efi->memmap = (uint64_t)map;
+    efi->memmap_size = map_size;
+    efi->descriptor_size = descriptor_size;
+    efi->descriptor_version = descriptor_version;
     if (clean_map(final_map))
         panic("boot info memory map overflow");
 }

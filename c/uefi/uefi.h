@@ -10,7 +10,7 @@ struct uefi {
     struct efi_system_table *st;
     struct efi_boot_services *bs;     /* 0 once boot services are gone */
     void *panic_jump[5];              /* __builtin_setjmp buffer: back to efi_main */
-    efi_status panic_status;          /* what efi_main returns after a panic */
+    efi_status panic_status;          /* what efi_main returns after a panic (console_stop) */
 };
 
 extern struct uefi uefi;
@@ -18,9 +18,6 @@ extern struct uefi uefi;
 /* console.c: ConOut and COM1 while boot services last, then COM1 only. */
 void console_boot_services_gone(void);
 
-/* panic() that hands `status` to the firmware (not EFI_LOAD_ERROR). */
-__attribute__((noreturn, format(printf, 2, 3)))
-void uefi_fail(efi_status status, const char *fmt, ...);
 
 /* cpu.c: CPU features the loader uses; panics on what it cannot handle. */
 void uefi_describe_cpu(struct boot_machine *machine);
@@ -39,9 +36,9 @@ void uefi_describe_memory(struct boot_machine *machine);
  * with EFI_OUT_OF_RESOURCES when there are none. */
 uint64_t uefi_alloc_pages(uint64_t pages, const char *what);
 
-/* One block of `pages` for all the kernel's frames: the free memory the
- * core takes them from. */
-struct boot_free_memory uefi_take_arena(uint64_t pages);
+/* The free memory the core takes the kernel's frames from: conventional
+ * memory above 1 MiB, each run claimed with AllocatePages before use. */
+struct boot_free_memory uefi_free_memory(void);
 
 /* asm/handoff.asm copied to a page of its own below 1 MiB (or 4 GiB). */
 void uefi_copy_handoff(struct boot_machine *machine);
@@ -49,8 +46,9 @@ void uefi_copy_handoff(struct boot_machine *machine);
 /* Free every allocation: a panic before ExitBootServices. */
 void uefi_release_all(void);
 
-/* ExitBootServices, then the firmware's final map, clean, in final_map. */
-void uefi_exit_boot_services(struct memmap *final_map);
+/* ExitBootServices, then the firmware's final map, clean, in final_map;
+ * the map it was called with in *efi (Linux takes it). */
+void uefi_exit_boot_services(struct memmap *final_map, struct boot_efi *efi);
 
 /* kernel_file.c: KERNEL_ON_ESP: \kernel.elf from the volume this
  * application was loaded from. 0 and *blob set, or -1 if there is none. */

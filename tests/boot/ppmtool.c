@@ -1,6 +1,9 @@
 /* ppmtool: QEMU screendumps (binary PPM, P6) for the graphics tests.
  *   ppmtool check FILE WIDTH HEIGHT [X,Y,R,G,B ...]   dimensions and pixels (+-24)
  *   ppmtool png FILE OUT.png                         convert (deflated by gzip)
+ *   ppmtool text FILE WIDTH HEIGHT                   light-on-dark text: prints the
+ *                                                    lit pixels, the rows holding some
+ *                                                    and the distinct colours
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +131,33 @@ static int png(const char *out)
     return fclose(f) ? 1 : 0;
 }
 
+/* What a console of text looks like: how many pixels are lit (all
+ * channels over 160), in how many rows, in how many colours. */
+static int text(char **argv)
+{
+    unsigned want_w = (unsigned)atoi(argv[3]), want_h = (unsigned)atoi(argv[4]);
+    unsigned long lit = 0, rows = 0;
+    unsigned colours = 0, seen[64] = { 0 };
+
+    if (w != want_w || h != want_h) {
+        printf("size %ux%u, expected %ux%u\n", w, h, want_w, want_h);
+        return 1;
+    }
+    for (unsigned y = 0; y < h; y++) {
+        unsigned long in_row = 0;
+        for (unsigned x = 0; x < w; x++) {
+            const unsigned char *p = rgb + ((size_t)y * w + x) * 3;
+            unsigned key = (p[0] >> 6) << 4 | (p[1] >> 6) << 2 | p[2] >> 6;
+            colours += !seen[key]++;
+            in_row += p[0] > 160 && p[1] > 160 && p[2] > 160;
+        }
+        lit += in_row;
+        rows += in_row > 0;
+    }
+    printf("lit %lu rows %lu colours %u\n", lit, rows, colours);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4 || load(argv[2]))
@@ -136,5 +166,7 @@ int main(int argc, char **argv)
         return check(argc, argv);
     if (!strcmp(argv[1], "png"))
         return png(argv[3]);
+    if (!strcmp(argv[1], "text") && argc == 5)
+        return text(argv);
     return 2;
 }

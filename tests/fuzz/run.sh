@@ -20,6 +20,10 @@ seed() {   # seed NAME: the corpus directory, seeded once
     case $1 in
         elf) cp build/tests/kernels/*.elf "$c"/ 2>/dev/null ;;
         toml) cp tests/boot/manifests/*.toml "$c"/ ;;
+        bzimage)  # Debian's kernels' first 64 KiB, when the Linux tests fetched them
+            for k in build/debs/*/boot/vmlinuz-* build/debs/memtest86+/boot/memtest86+x64.bin; do
+                [ -f "$k" ] && head -c 65536 "$k" > "$c/$(basename "$k")"
+            done ;;
         memmap)   # QEMU pc's map, as raw entries
             hex2bin 0000000000000000 00fc090000000000 01000000 00000000 \
                 0000100000000000 0000ee0700000000 01000000 00000000 \
@@ -27,7 +31,7 @@ seed() {   # seed NAME: the corpus directory, seeded once
     esac
     echo "$c"
 }
-for name in elf memmap toml; do
+for name in elf memmap toml bzimage; do
     corpus=$(seed $name)
     log=$F/$name.log
     "$F/fuzz_$name" -max_total_time="$seconds" -print_final_stats=1 \

@@ -2,6 +2,7 @@
 #include <stdint.h>
 
 #include "../../c/frames.h"
+#include "../../c/page.h"
 #include "unit.h"
 
 static struct embedboot_memory_region buf[16];
@@ -105,7 +106,47 @@ TEST(taken_range_that_cannot_be_kept_out_is_refused)
     CHECK_EQ(frames_free_pages(&pool), FRAMES_MAX_RANGES * 8ull);
 }
 
+/* Placement: aligned, highest below a limit, at an exact address. */
+TEST(alloc_in_places_as_asked)
+{
+    struct memmap m = map_of(pc, 4);
+    frames_init(&pool, &m, 0x100000, 0x100000000ull);
+    struct frames_where aligned = { 0x200000, 0x1000000, UINT64_MAX, 0 };
+    CHECK_EQ(frames_alloc_in(&pool, 0x800, &aligned, EMBEDBOOT_MEMORY_KERNEL), 0x1000000);
+    struct frames_where top = { PAGE_SIZE, 0, 0x7000000, 1 };
+    CHECK_EQ(frames_alloc_in(&pool, 16, &top, EMBEDBOOT_MEMORY_BOOTLOADER), 0x7000000 - 0x10000);
+    struct frames_where at = { PAGE_SIZE, 0x300000, 0x302000, 0 };
+    CHECK_EQ(frames_alloc_in(&pool, 2, &at, EMBEDBOOT_MEMORY_BOOTLOADER), 0x300000);
+    CHECK_EQ(frames_alloc_in(&pool, 2, &at, EMBEDBOOT_MEMORY_BOOTLOADER), 0);   /* taken now */
+    CHECK_EQ(frames_alloc(&pool, 1, EMBEDBOOT_MEMORY_PAGE_TABLES), 0x100000);
+    struct frames_where odd = { 0x3000, 0, UINT64_MAX, 0 };                    /* not a power of 2 */
+    CHECK_EQ(frames_alloc_in(&pool, 1, &odd, EMBEDBOOT_MEMORY_KERNEL), 0);
+}
+
+/* Firmware that refuses a run (UEFI: already allocated) loses it from the
+ * pool; the next fit is tried. */
+static int refuse_below_2m(void *ctx, uint64_t start, uint64_t pages)
+{
+    (*(int *)ctx)++;
+    (void)pages;
+    return start < 0x200000 ? -1 : 0;
+}
+
+TEST(claim_refusals_move_on)
+{
+    struct memmap m = map_of(pc, 4);
+    int calls = 0;
+    frames_init(&pool, &m, 0x100000, 0x100000000ull);
+    pool.claim = refuse_below_2m;
+    pool.claim_ctx = &calls;
+    CHECK_EQ(frames_alloc(&pool, 1, EMBEDBOOT_MEMORY_KERNEL), 0x200000);
+    CHECK_EQ(calls, 257);                          /* 256 pages refused, one by one */
+    CHECK_EQ(frames_alloc(&pool, 1, EMBEDBOOT_MEMORY_KERNEL), 0x201000);
+    CHECK_EQ(pool.nlog, 1);
+}
+
 UNIT_MAIN(frames, T(init_clips_to_window_and_pages), T(alloc_is_first_fit_and_logged),
           T(reserve_splits_and_trims), T(contiguous_request_skips_small_ranges),
           T(exhaustion_returns_zero), T(full_log_refuses_rather_than_lies),
-          T(taken_range_that_cannot_be_kept_out_is_refused))
+          T(taken_range_that_cannot_be_kept_out_is_refused), T(alloc_in_places_as_asked),
+          T(claim_refusals_move_on))

@@ -1,0 +1,17 @@
+/* Which boot protocol a kernel file gets, read from its bytes, never from
+ * its name: an ELF file gets the native protocol (the ELF checks say what
+ * is wrong with it), a Linux bzImage ("HdrS" at 0x202) the Linux one. */
+#ifndef KERNEL_KIND_H
+#define KERNEL_KIND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum kernel_kind { KIND_UNKNOWN, KIND_ELF, KIND_BZIMAGE };
+
+enum kernel_kind kernel_kind_of(const uint8_t *file, uint64_t size);
+
+/* For a file of neither kind: the refusal, saying what it looks like. */
+void kernel_kind_refusal(const uint8_t *file, uint64_t size, char *buf, size_t n);
+
+#endif
