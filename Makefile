@@ -23,6 +23,8 @@ KERNEL_ON_ESP          ?=
 # Linux (README: Booting Linux): the initramfs and the kernel command line.
 INITRD                 ?=
 CMDLINE                ?=
+# make run / run-uefi: QEMU's memory
+MEM                    ?= 512M
 export CMDLINE                  # recipes write it with printf: any characters survive
 
 BUILD   := build
@@ -291,10 +293,10 @@ run-image:
 	$(Q)$(MAKE) --no-print-directory KERNEL=$(RUN_KERNEL) image.bin
 
 run: run-image
-	$(Q)scripts/run-qemu.sh $(IMAGE)
+	$(Q)MEM=$(MEM) scripts/run-qemu.sh $(IMAGE)
 
 run-uefi: run-image
-	$(Q)scripts/run-qemu.sh --uefi $(IMAGE)
+	$(Q)MEM=$(MEM) scripts/run-qemu.sh --uefi $(IMAGE)
 
 # Debugging: QEMU halted with a gdb stub, gdb attached (README: Debugging).
 gdb: run-image

@@ -3,7 +3,8 @@
 # or with `--uefi` first, with OVMF (UEFI; a fresh copy of its variable
 # store each time). With no display ($DISPLAY unset) QEMU runs headless. A kernel that writes v to
 # port 0xf4 ends QEMU with status (v << 1) | 1; the example kernel's
-# success code 0x10 (status 33) is reported as success.
+# success code 0x10 (status 33) is reported as success. MEM sets the memory
+# (default 512M, enough for a Linux kernel and a small initramfs).
 set -u
 firmware=()
 if [ "${1:-}" = --uefi ]; then
@@ -18,7 +19,7 @@ image=${1:-image.bin}
 shift || true
 display=(-display none)
 [ -n "${DISPLAY:-}" ] && display=()
-qemu-system-x86_64 -accel tcg -m 256M -nic none -no-reboot \
+qemu-system-x86_64 -accel tcg -m "${MEM:-512M}" -nic none -no-reboot \
     -drive format=raw,file="$image" "${firmware[@]}" \
     -serial stdio "${display[@]}" \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@"

@@ -63,6 +63,12 @@ expect_linux linux-bios-ide "$T/linux/image.bin" bios ide 512 "$CMDLINE_TEST"
 expect_linux linux-bios-virtio "$T/linux/image.bin" bios virtio 512 "$CMDLINE_TEST"
 expect_linux linux-uefi-ide "$T/linux/image.bin" uefi ide 512 "$CMDLINE_TEST"
 expect_linux linux-uefi-virtio "$T/linux/image.bin" uefi virtio 512 "$CMDLINE_TEST"
+# 6 GiB on UEFI: the initrd goes as high as memory allows, above 4 GiB
+# (XLF_CAN_BE_LOADED_ABOVE_4G, ext_ramdisk_image).
+expect_linux linux-uefi-6g "$T/linux/image.bin" uefi virtio 6144 "$CMDLINE_TEST"
+grep -q "uefi: initrd at 0x1[0-9a-f]\{8\} " "$LOGS/linux-uefi-6g.serial" &&
+    pass "linux: with 6 GiB the initrd is placed above 4 GiB" ||
+    fail "linux: with 6 GiB the initrd is placed above 4 GiB" "$(grep -a 'initrd at' "$LOGS/linux-uefi-6g.serial")"
 grep -q "stage 4: Linux, boot protocol 2.15, kernel at 0x1000000" "$LOGS/linux-bios-ide.serial" &&
     pass "linux: the kernel goes to its pref_address (16 MiB) on BIOS" ||
     fail "linux: the kernel goes to its pref_address (16 MiB) on BIOS" \
