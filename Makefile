@@ -20,12 +20,15 @@ BOOT_INFO_ADDRESS      ?=
 FEATURES               ?=
 FRAMEBUFFER            ?=
 KERNEL_ON_ESP          ?=
-# Linux (README: Booting Linux): the initramfs and the kernel command line.
+# The kernel command line; modules in QEMU's -initrd syntax ("FILE [ARGS],
+# FILE..."); INITRD=FILE is the Linux spelling of one module (README).
 INITRD                 ?=
 CMDLINE                ?=
+MODULES                ?=
+PROTOCOL               ?=
 # make run / run-uefi: QEMU's memory
 MEM                    ?= 512M
-export CMDLINE                  # recipes write it with printf: any characters survive
+export CMDLINE MODULES          # recipes write them with printf: any characters survive
 
 BUILD   := build
 CC      := gcc
@@ -59,9 +62,9 @@ all: example-kernel
 
 # The C is in three parts (README: Architecture): the firmware-neutral core
 # and the kernel protocols, which both front ends link, and each front end.
-CORE_SRCS  := boot_build console_format serial string fmt crc32 elf_check memmap frames paging \
-              kernel_load vspace config acpi video_mode bzimage kernel_kind
-PROTO_SRCS := embedboot linux linux_params
+CORE_SRCS  := boot_build boot_modules console_format serial string fmt crc32 elf_check memmap frames paging \
+              kernel_load vspace config acpi video_mode bzimage kernel_kind multiboot_image
+PROTO_SRCS := embedboot linux linux_params multiboot multiboot_info
 BIOS_SRCS  := stage4 console textcon memory rsdp asm_layout
 UEFI_SRCS  := main console cpu gop memory tables kernel_file
 ASM_SRCS   := stage1 stage2 a20 cpu memory load video stage3 gdt handoff
@@ -111,9 +114,10 @@ $(BUILD)/uefi/handoff.o: asm/handoff.asm asm/handoff.inc | $(BUILD)/uefi
 # Host tools: the kernel check (same C as stage 4) and the header writer.
 
 KCHECK_SRCS   := embed/kcheck.c embed/readfile.c embed/report.c c/elf_check.c c/fmt.c \
-                 c/bzimage.c c/kernel_kind.c
+                 c/bzimage.c c/kernel_kind.c c/multiboot_image.c
 MKHEADER_SRCS := embed/mkheader.c embed/manifest.c embed/toml.c embed/readfile.c embed/report.c \
-                 c/config.c c/crc32.c c/elf_check.c c/fmt.c c/bzimage.c c/kernel_kind.c
+                 c/config.c c/crc32.c c/elf_check.c c/fmt.c c/bzimage.c c/kernel_kind.c \
+                 c/multiboot_image.c
 
 $(BUILD)/host/kcheck: $(KCHECK_SRCS) $(wildcard c/*.h embed/*.h) | $(BUILD)/host
 	$(call say,HOSTCC,$@)
@@ -131,8 +135,22 @@ BLOB    := $(KDIR)/kernel.stripped
 MANGLED := _binary_$(subst -,_,$(subst .,_,$(subst /,_,$(BLOB))))
 HDR     := $(KDIR)/header.bin
 HMANGLED := _binary_$(subst -,_,$(subst .,_,$(subst /,_,$(HDR))))
-INITRD_LINK := $(KDIR)/initrd.bin
-IMANGLED := _binary_$(subst -,_,$(subst .,_,$(subst /,_,$(INITRD_LINK))))
+SMANGLED := _binary_$(subst -,_,$(subst .,_,$(subst /,_,$(HDR).strings)))
+mangle   = _binary_$(subst -,_,$(subst .,_,$(subst /,_,$(1))))
+
+# Modules: one line "FILE ARGS" each (spaces kept as \001); their files;
+# the symbol names of their objects (_initrd_start_addr for INITRD,
+# _module0_start_addr...); the arguments for mkheader.
+shell_quote   = '$(subst ','\'',$(1))'
+SOH          := $(shell printf '\001')
+MODULE_LINES := $(shell printf '%s' $(call shell_quote,$(MODULES)) | tr ',' '\n' | \
+                  sed 's/^ *//; s/ *$$//' | grep -v '^$$' | tr ' ' '\001')
+module_file   = $(firstword $(subst $(SOH), ,$(1)))
+module_args   = $(wordlist 2,999,$(subst $(SOH), ,$(1)))
+MODULE_FILES := $(if $(INITRD),$(INITRD),$(foreach l,$(MODULE_LINES),$(call module_file,$(l))))
+MODULE_SYMS  := $(if $(INITRD),initrd,$(if $(MODULE_FILES),$(addprefix module,$(shell seq 0 $$(($(words $(MODULE_FILES)) - 1))))))
+MODULE_OBJS  := $(MODULE_SYMS:%=$(KDIR)/%_blob.o)
+MODULE_ARGS  := $(if $(INITRD),--initrd --module $(call shell_quote,$(INITRD)) '',$(foreach l,$(MODULE_LINES),--module $(call shell_quote,$(call module_file,$(l))) $(call shell_quote,$(call module_args,$(l)))))
 
 # Records KERNEL and the settings baked into the image; rewritten only when
 # they change, so a new path or stack size rebuilds and nothing else does.
@@ -151,29 +169,44 @@ $(KDIR)/settings: FORCE | $(KDIR)
 	$(Q)if [ -n "$(INITRD)" ] && [ ! -f "$(INITRD)" ]; then \
 	    rm -f $(IMAGE); \
 	    echo "embedboot: error: $(INITRD): not a file (INITRD=$(INITRD))" >&2; exit 1; fi
+	$(Q)if [ -n "$(INITRD)" ] && [ -n "$(MODULES)" ]; then \
+	    rm -f $(IMAGE); \
+	    echo "embedboot: error: INITRD and MODULES both given: INITRD=FILE is MODULES=FILE" >&2; exit 1; fi
+	$(Q)for m in $(if $(INITRD),,$(MODULE_FILES)); do if [ ! -f "$$m" ]; then rm -f $(IMAGE); \
+	    echo "embedboot: error: $$m: not a file (MODULES=$$MODULES)" >&2; exit 1; fi; done
+	$(Q)if [ $(words $(MODULE_FILES)) -gt 16 ]; then rm -f $(IMAGE); \
+	    echo "embedboot: error: MODULES: $(words $(MODULE_FILES)) modules, more than 16" >&2; exit 1; fi
 	$(Q)printf '%s' "$$CMDLINE" > $(KDIR)/cmdline.new
 	$(Q)cmp -s $(KDIR)/cmdline.new $(KDIR)/cmdline && rm $(KDIR)/cmdline.new || \
 	    mv $(KDIR)/cmdline.new $(KDIR)/cmdline
 	$(Q)echo "KERNEL=$(abspath $(KERNEL)) INITRD=$(abspath $(INITRD)) $(MKHEADER_ARGS)" > $@.new
+	$(Q)printf 'MODULES=%s\n' "$$MODULES" >> $@.new
 	$(Q)cat $(KDIR)/cmdline >> $@.new
 	$(Q)cmp -s $@.new $@ && rm $@.new || mv $@.new $@
 
 $(KDIR)/cmdline: $(KDIR)/settings
 
-# The kind of kernel comes from its bytes (kcheck prints it): an ELF kernel
-# is size-checked and stripped, a Linux bzImage is embedded as it is.
+# The kind of kernel comes from its bytes (kcheck prints it), after a
+# gzip-compressed kernel (Debian's xen-*.gz) is decompressed: an ELF kernel
+# is size-checked and stripped, a Linux bzImage or a Multiboot kernel is
+# embedded as it is. PROTOCOL=multiboot1 boots a kernel that has both
+# Multiboot headers with the older one.
+KSOURCE = $(if $(shell head -c 2 $(KERNEL) 2>/dev/null | od -An -tx1 | grep -q '1f 8b' && echo gz),$(KDIR)/kernel.unpacked,$(KERNEL))
 $(BLOB): $(wildcard $(KERNEL)) $(KDIR)/settings $(BUILD)/host/kcheck
 	$(call say,KCHECK,$(KERNEL))
 	$(Q)rm -f $(IMAGE)
-	$(Q)$(BUILD)/host/kcheck $(KERNEL) $(KDIR)/cmdline > $(KDIR)/kind
+	$(Q)if [ "$(KSOURCE)" != "$(KERNEL)" ]; then zcat $(KERNEL) > $(KSOURCE) || { \
+	    echo "embedboot: error: $(KERNEL): gzip-compressed, and it does not decompress" >&2; \
+	    exit 1; }; fi
+	$(Q)$(BUILD)/host/kcheck $(KSOURCE) $(KDIR)/cmdline $(if $(filter multiboot1,$(PROTOCOL)),--multiboot1) > $(KDIR)/kind
 	$(Q)if [ "$$(cat $(KDIR)/kind)" = elf ]; then \
-	    text=$$($(SIZE) -A $(KERNEL) | awk '$$1 == ".text" { print $$2 }'); \
+	    text=$$($(SIZE) -A $(KSOURCE) | awk '$$1 == ".text" { print $$2 }'); \
 	    if [ -z "$$text" ] || [ "$$text" -eq 0 ]; then \
 	    echo "embedboot: error: $(KERNEL): empty .text section: the kernel has no code" >&2; \
 	    exit 1; fi; fi
 	$(call say,STRIP,$(KERNEL))
-	$(Q)if [ "$$(cat $(KDIR)/kind)" = elf ]; then $(OBJCOPY) --strip-debug $(KERNEL) $@; \
-	    else cp $(KERNEL) $@; fi
+	$(Q)if [ "$$(cat $(KDIR)/kind)" = elf ]; then $(OBJCOPY) --strip-debug $(KSOURCE) $@; \
+	    else cp $(KSOURCE) $@; fi
 
 $(KDIR)/kernel_blob.o: $(BLOB)
 	$(call say,EMBED,$<)
@@ -184,21 +217,39 @@ $(KDIR)/kernel_blob.o: $(BLOB)
 	    --redefine-sym $(MANGLED)_size=_kernel_size \
 	    $< $@
 
-# The initrd: its own object (_initrd_start_addr...), made from a link to
-# the file so that its symbols do not depend on where it is; without
-# INITRD, an object with an empty .initrd and the same symbols.
-$(KDIR)/initrd_blob.o: $(wildcard $(INITRD)) $(KDIR)/settings embed/no_initrd.asm
-	$(call say,EMBED,$(or $(INITRD),no initrd))
-	$(Q)rm -f $(INITRD_LINK)
-	$(Q)if [ -n "$(INITRD)" ]; then ln -s $(abspath $(INITRD)) $(INITRD_LINK) && \
-	    $(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
-	    --rename-section .data=.initrd,alloc,load,readonly,data,contents \
-	    --redefine-sym $(IMANGLED)_start=_initrd_start_addr \
-	    --redefine-sym $(IMANGLED)_end=_initrd_end_addr \
-	    --redefine-sym $(IMANGLED)_size=_initrd_size $(INITRD_LINK) $@; \
-	    else $(NASM) -f elf64 -o $@ embed/no_initrd.asm; fi
+# Each module (or the initrd): its own object, made from a link to the
+# file so that its symbols do not depend on where it is; section
+# .module.NN, page-aligned, placed in order after the kernel (linker.ld).
+# objcopy refuses an empty file: an empty module is an empty section with
+# the same symbols, from nasm.
+define module_rule
+$(KDIR)/$(1)_blob.o: $(2) $(KDIR)/settings
+	$$(call say,EMBED,$(2))
+	$$(Q)rm -f $(KDIR)/$(1).bin && ln -s $$(abspath $(2)) $(KDIR)/$(1).bin
+	$$(Q)if [ -s $(KDIR)/$(1).bin ]; then $$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
+	    --rename-section .data=.module.$(3),alloc,load,readonly,data,contents \
+	    --set-section-alignment .module.$(3)=4096 \
+	    --redefine-sym $$(call mangle,$(KDIR)/$(1).bin)_start=_$(1)_start_addr \
+	    --redefine-sym $$(call mangle,$(KDIR)/$(1).bin)_end=_$(1)_end_addr \
+	    --redefine-sym $$(call mangle,$(KDIR)/$(1).bin)_size=_$(1)_size $(KDIR)/$(1).bin $$@; \
+	    else printf 'section .module.$(3) progbits alloc noexec nowrite align=4096\nglobal _$(1)_start_addr, _$(1)_end_addr, _$(1)_size\n_$(1)_start_addr:\n_$(1)_end_addr:\n_$(1)_size equ 0\n' \
+	    > $(KDIR)/$(1).asm && $$(NASM) -f elf64 -o $$@ $(KDIR)/$(1).asm; fi
+endef
+$(foreach i,$(shell seq 1 $(words $(MODULE_SYMS))),$(eval $(call module_rule,$(word $(i),$(MODULE_SYMS)),$(word $(i),$(MODULE_FILES)),$(shell printf %02d $$(($(i) - 1))))))
 
-$(KDIR)/libkernel.a: $(KDIR)/kernel_blob.o $(KDIR)/initrd_blob.o
+# The module table the loader reads (struct module_table, c/boot_build.h):
+# the count, then each module's start and end as 32-bit offsets from the
+# field, which link the same into the loader and the EFI application.
+$(KDIR)/modules.o: $(KDIR)/settings
+	$(call say,TABLE,$@)
+	$(Q){ printf 'section .rodata\nalign 4\nglobal _module_table\n'; \
+	    for s in $(MODULE_SYMS); do printf 'extern _%s_start_addr, _%s_end_addr\n' $$s $$s; done; \
+	    printf '_module_table:\n    dd %d\n' $(words $(MODULE_SYMS)); \
+	    for s in $(MODULE_SYMS); do \
+	    printf '    dd _%s_start_addr - $$\n    dd _%s_end_addr - $$\n' $$s $$s; done; } > $(KDIR)/modules.asm
+	$(Q)$(NASM) -f elf64 -o $@ $(KDIR)/modules.asm
+
+$(KDIR)/libkernel.a: $(KDIR)/kernel_blob.o $(KDIR)/modules.o $(MODULE_OBJS)
 	$(call say,AR,$@)
 	$(Q)rm -f $@
 	$(Q)$(AR) crs $@ $^
@@ -211,18 +262,25 @@ MKHEADER_ARGS := $(if $(KERNEL_MANIFEST),--manifest '$(KERNEL_MANIFEST)') \
     $(call set_arg,boot-info-address,BOOT_INFO_ADDRESS) \
     $(call set_arg,features,FEATURES) \
     $(call set_arg,framebuffer,FRAMEBUFFER) \
-    $(if $(filter 1,$(KERNEL_ON_ESP)),--kernel-on-esp)
+    $(if $(filter 1,$(KERNEL_ON_ESP)),--kernel-on-esp) \
+    $(if $(filter multiboot1,$(PROTOCOL)),--multiboot1)
 
-$(HDR): $(BLOB) $(BUILD)/host/mkheader $(KDIR)/settings $(wildcard $(KERNEL_MANIFEST) $(INITRD))
+$(HDR): $(BLOB) $(BUILD)/host/mkheader $(KDIR)/settings $(wildcard $(KERNEL_MANIFEST)) \
+        $(MODULE_FILES)
 	$(call say,HEADER,$@)
 	$(Q)$(BUILD)/host/mkheader $(BLOB) $@ $(MKHEADER_ARGS) --cmdline-file $(KDIR)/cmdline \
-	    $(if $(INITRD),--initrd '$(INITRD)') || { rm -f $(IMAGE); exit 1; }
+	    --kernel-name $(call shell_quote,$(notdir $(KERNEL))) $(MODULE_ARGS) || { rm -f $(IMAGE); exit 1; }
 
 $(KDIR)/header.o: $(HDR)
 	$(Q)$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
 	    --rename-section .data=.image_header,alloc,load,readonly,data,contents \
 	    --redefine-sym $(HMANGLED)_start=_image_header --strip-symbol $(HMANGLED)_end \
 	    --strip-symbol $(HMANGLED)_size $< $@
+	$(Q)$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
+	    --rename-section .data=.image_strings,alloc,load,readonly,data,contents \
+	    --redefine-sym $(SMANGLED)_start=_image_strings --strip-symbol $(SMANGLED)_end \
+	    --strip-symbol $(SMANGLED)_size $(HDR).strings $(KDIR)/strings.o
+	$(Q)$(LD) -r -o $@.both $@ $(KDIR)/strings.o && mv $@.both $@
 
 $(KDIR)/esp.img: $(KDIR)/BOOTX64.EFI scripts/mkesp.sh $(KDIR)/settings
 	$(call say,ESP,$@)
@@ -333,14 +391,16 @@ $(BUILD)/bench/efi-exit.efi: bench/efi-exit.c targets/uefi.mk
 	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(@:.efi=.o)
 
 # Host unit tests of the shared C, under ASan and UBSan.
-UNIT_TESTS := elf memmap frames paging misc config bios linux
+UNIT_TESTS := elf memmap frames paging misc config bios linux multiboot
 unit_srcs_elf    := c/elf_check.c c/fmt.c
 unit_srcs_memmap := c/memmap.c
 unit_srcs_frames := c/frames.c
 unit_srcs_paging := c/paging.c c/kernel_load.c c/elf_check.c c/fmt.c
 unit_srcs_misc   := c/crc32.c c/fmt.c c/vspace.c c/acpi.c c/video_mode.c
 unit_srcs_bios   := c/bios/memory.c c/bios/rsdp.c c/memmap.c c/acpi.c
-unit_srcs_linux  := c/bzimage.c c/kernel_kind.c c/fmt.c c/proto/linux_params.c
+unit_srcs_multiboot := c/multiboot_image.c c/fmt.c c/memmap.c c/proto/multiboot_info.c
+unit_srcs_linux  := c/bzimage.c c/kernel_kind.c c/multiboot_image.c c/fmt.c c/memmap.c \
+                    c/proto/linux_params.c c/proto/multiboot_info.c
 unit_flags_config := -Wl,--wrap=strdup        # to make strdup fail on purpose
 unit_srcs_config := c/config.c c/elf_check.c c/fmt.c embed/manifest.c embed/toml.c embed/readfile.c
 
@@ -354,9 +414,10 @@ $(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $(wildcard c/*
 # Fuzzing (libFuzzer, clang): `make fuzz` runs each harness FUZZ_SECONDS,
 # seeded with the test kernels, real memory maps and the manifests.
 FUZZ_SECONDS ?= 60
-FUZZERS := elf memmap toml bzimage
+FUZZERS := elf memmap toml bzimage multiboot
+fuzz_srcs_multiboot := c/multiboot_image.c c/fmt.c
 fuzz_srcs_elf    := c/elf_check.c c/fmt.c
-fuzz_srcs_bzimage := c/bzimage.c c/kernel_kind.c c/fmt.c
+fuzz_srcs_bzimage := c/bzimage.c c/kernel_kind.c c/multiboot_image.c c/fmt.c
 fuzz_srcs_memmap := c/memmap.c
 fuzz_srcs_toml   := embed/toml.c
 

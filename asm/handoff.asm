@@ -14,7 +14,7 @@
 
 BITS 64
 
-global handoff_start, handoff_end, gdt, enter_kernel, enter_linux
+global handoff_start, handoff_end, gdt, enter_kernel, enter_linux, enter_multiboot
 
 section .handoff progbits alloc exec
 
@@ -43,16 +43,7 @@ linux_gdt:
 ;   void enter_kernel(u64 pml4, u64 entry, u64 stack_top, u64 boot_info)
 ;                     rdi       rsi        rdx            rcx
 enter_kernel:
-    lea rax, [rel gdt]          ; load this copy of the GDT, then CS and the rest
-    sub rsp, 16
-    mov word [rsp], GDT_SIZE - 1
-    mov [rsp + 2], rax
-    lgdt [rsp]
-    add rsp, 16
-    lea rax, [rel .reloaded]
-    push SEL_CODE64
-    push rax
-    o64 retf
+    LOAD_GDT_AND_CS gdt, GDT_SIZE, SEL_CODE64, .reloaded   ; this copy of the GDT
 .reloaded:
     LOAD_DATA_SEGMENTS          ; also zeroes the FS and GS bases
     mov cr3, rdi
@@ -84,16 +75,7 @@ enter_kernel:
 ; zero page. The stack is the loader's until Linux sets up its own.
 enter_linux:
     cli
-    lea rax, [rel linux_gdt]
-    sub rsp, 16
-    mov word [rsp], LINUX_GDT_SIZE - 1
-    mov [rsp + 2], rax
-    lgdt [rsp]
-    add rsp, 16
-    lea rax, [rel .reloaded]
-    push LINUX_SEL_CODE
-    push rax
-    o64 retf
+    LOAD_GDT_AND_CS linux_gdt, LINUX_GDT_SIZE, LINUX_SEL_CODE, .reloaded
 .reloaded:
     mov ax, LINUX_SEL_DATA
     mov ds, ax
@@ -116,4 +98,42 @@ enter_linux:
     xor r15d, r15d
     cld
     jmp rdi
+
+;   void enter_multiboot(u64 entry, u64 magic, u64 info)
+;                        rdi        rsi        rdx
+; Multiboot's machine state: 32-bit protected mode with flat 4 GiB
+; segments, paging off, A20 on, interrupts off, EAX = magic, EBX = the
+; information. Long mode is left through compatibility mode: this page is
+; identity-mapped below 4 GiB, so it runs on after CR0.PG goes.
+enter_multiboot:
+    cli
+    LOAD_GDT_AND_CS gdt, GDT_SIZE, SEL_CODE32, .compat
+BITS 32
+.compat:
+    mov ebp, edx                ; the information: rdmsr below writes EDX
+    mov eax, cr0                ; paging off: long mode ends (EFER.LMA clears)
+    and eax, 0x7fffffff
+    mov cr0, eax
+    mov ecx, 0xc0000080         ; EFER.LME and NXE off
+    rdmsr
+    and eax, ~((1 << 8) | (1 << 11))
+    wrmsr
+    xor eax, eax                ; nothing of the paging setup stays on
+    mov cr4, eax
+    mov cr3, eax
+    mov ax, SEL_DATA
+    mov ds, ax
+    mov es, ax
+    mov fs, ax
+    mov gs, ax
+    mov ss, ax
+    mov eax, esi                ; the magic
+    mov ebx, ebp                ; the information
+    xor ecx, ecx
+    xor edx, edx
+    xor esi, esi
+    xor ebp, ebp
+    cld
+    jmp edi
+BITS 64
 handoff_end:

@@ -2,8 +2,8 @@
 ;
 ; Sets up a known machine state, finds out how to read the disk (INT 13h
 ; extensions, or else CHS with the BIOS's geometry, as some BIOSes boot USB
-; sticks) and loads stages 2-4 (and the image header) to 0x7e00 with one
-; read (the linker keeps them below 64 KiB). Its print, hex and disk-read
+; sticks) and loads the first 65 sectors of stages 2-4 (and the image
+; header) to 0x7e00 with one read; stage 2 reads the rest. Its print, hex and disk-read
 ; routines are reused by stage 2, so they exist only once. Stage 2 programs
 ; the UART and enables A20 (only its loads go above 1 MiB); until then COM1
 ; output runs at whatever rate the BIOS left it. Stage 1 has no room for a
@@ -13,7 +13,7 @@ BITS 16
 
 %include "handoff.inc"
 
-extern _loader_sectors, _esp_lba, _esp_sectors, _image_sectors, stage2_start
+extern _stage1_sectors, _esp_lba, _esp_sectors, _image_sectors, stage2_start
 global _start, boot_drive, chs_sectors, chs_heads, dap, print, print_error, putc
 global halt_with, halt, halt_newline, read_sectors, crlf
 
@@ -207,7 +207,7 @@ chs_sectors: dd 0               ; 0: INT 13h extensions; else CHS geometry
 dap:                            ; disk address packet: stages 2-4 to 0x7e00
     istruc disk_address_packet
     at disk_address_packet.size,    db disk_address_packet_size
-    at disk_address_packet.count,   dw _loader_sectors
+    at disk_address_packet.count,   dw _stage1_sectors
     at disk_address_packet.offset,  dw 0
     at disk_address_packet.segment, dw 0x07e0
     at disk_address_packet.lba,     dq 1

@@ -7,9 +7,9 @@ BITS 16
 
 %include "handoff.inc"
 
-extern boot_drive, chs_sectors, chs_heads, print, putc, halt, halt_newline, crlf
+extern boot_drive, chs_sectors, chs_heads, print, putc, halt, halt_newline, halt_with, crlf
 extern enable_a20, check_cpu, read_memory_map, load_kernel, set_video, gdt_descriptor
-extern stage3_start
+extern stage3_start, dap, read_sectors, _stage1_sectors, _loader_rest_sectors
 global stage2_start, print_hex, handoff_record
 
 %define COM1 0x3f8
@@ -17,6 +17,7 @@ global stage2_start, print_hex, handoff_record
 section .stage2 progbits alloc exec
 
 stage2_start:
+    call read_rest              ; first: the code below may lie past what stage 1 read
     mov si, uart_init           ; COM1: 115200 8N1, FIFOs on
 .uart:
     lodsw                       ; al = register, ah = value
@@ -69,6 +70,22 @@ stage2_start:
     or al, 1                    ; PE
     mov cr0, eax
     jmp dword SEL_CODE32:stage3_start
+
+; read_rest: the loader's sectors after the first 65 (stage 1 read those)
+; to 0x10000, where the link put them; halts with stage 1's message.
+read_rest:
+    mov cx, _loader_rest_sectors
+    jcxz .done
+    mov [dap + disk_address_packet.count], cx
+    mov word [dap + disk_address_packet.offset], 0
+    mov word [dap + disk_address_packet.segment], 0x1000
+    mov dword [dap + disk_address_packet.lba], 1 + _stage1_sectors
+    call read_sectors
+    jnc .done
+    mov si, msg_rest_failed
+    jmp halt_with
+.done:
+    ret
 
 ; report_chs: say so when stage 1 found no INT 13h extensions and reads
 ; with CHS (every read of the kernel does too).
@@ -126,6 +143,7 @@ msg_chs:    db "embedboot: stage 2: no INT 13h extensions: CHS reads, 0x", 0
 msg_chs_heads:   db " heads, 0x", 0
 msg_chs_sectors: db " sectors per track", 13, 10, 0
 msg_pmode:  db "embedboot: stage 2: entering protected mode", 13, 10, 0
+msg_rest_failed: db "disk read failed (the loader's last sectors)", 0
 
 section .lowbss nobits alloc write
 handoff_record:

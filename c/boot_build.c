@@ -7,6 +7,7 @@
 #include "config.h"
 #include "console.h"
 #include "crc32.h"
+#include "fmt.h"
 #include "kernel_kind.h"
 #include "kernel_load.h"
 #include "page.h"
@@ -46,8 +47,8 @@ static const char *pt_error_text(enum pt_error e)
     }
 }
 
-static void map_or_panic(struct boot_layout *layout, const char *what, uint64_t virt,
-                         uint64_t phys, uint64_t pages, unsigned flags)
+void boot_map(struct boot_layout *layout, const char *what, uint64_t virt, uint64_t phys,
+              uint64_t pages, unsigned flags)
 {
     enum pt_error err = pt_map_range(&layout->pt, layout->pml4, virt, phys, pages, flags);
     if (err)
@@ -72,16 +73,47 @@ static void check_payload(const char *what, const uint8_t *bytes, uint64_t size,
         panic("%s image corrupted: CRC-32 0x%08x, expected 0x%08x", what, crc, expected_crc);
 }
 
+static const uint8_t *relative(const int32_t *field)
+{
+    return (const uint8_t *)field + *field;
+}
+
+void boot_payloads_from(struct boot_payloads *payloads, const uint8_t *kernel, uint64_t size,
+                        const struct module_table *table, const char *strings)
+{
+    payloads->strings = strings;
+    if (table->count > IMAGE_MODULES_MAX)
+        panic("the image links %u modules, more than %u", table->count, IMAGE_MODULES_MAX);
+    payloads->kernel = kernel;
+    payloads->kernel_size = size;
+    payloads->module_count = table->count;
+    for (unsigned i = 0; i < table->count; i++) {
+        const uint8_t *start = relative(&table->entry[i].start);
+        payloads->module[i] = (struct boot_module){ start,
+                                                    (uint64_t)(relative(&table->entry[i].end) - start) };
+    }
+}
+
 void boot_check_kernel(struct boot_layout *layout, const struct image_header *hdr,
                        const struct boot_payloads *payloads)
 {
+    char what[16];
+
     if (hdr->magic != IMAGE_HEADER_MAGIC || hdr->version != IMAGE_HEADER_VERSION ||
         hdr->size != sizeof(*hdr))
         panic("image header missing or of another version: rebuild the image");
     check_payload("kernel", payloads->kernel, payloads->kernel_size, hdr->kernel_size,
                   hdr->kernel_crc32);
-    check_payload("initrd", payloads->initrd, payloads->initrd_size, hdr->initrd_size,
-                  hdr->initrd_crc32);
+    check_payload("command lines", (const uint8_t *)payloads->strings, IMAGE_STRINGS_MAX,
+                  IMAGE_STRINGS_MAX, hdr->strings_crc32);
+    if (payloads->module_count != hdr->module_count)
+        panic("image corrupted: the header lists %u modules, the image holds %u",
+              hdr->module_count, payloads->module_count);
+    for (unsigned i = 0; i < payloads->module_count; i++) {
+        fmt_format(what, sizeof(what), "module %u", i);
+        check_payload(what, payloads->module[i].data, payloads->module[i].size,
+                      hdr->module[i].size, hdr->module[i].crc32);
+    }
     boot_check_payloads(layout, hdr, payloads);
 }
 
@@ -94,6 +126,22 @@ static void check_elf(struct boot_layout *layout, const struct boot_payloads *pa
         elf_error_message(&why, text, sizeof(text));
         panic("kernel: %s", text);
     }
+}
+
+static void check_multiboot(struct boot_layout *layout, const struct image_header *hdr,
+                            const struct boot_payloads *payloads)
+{
+    struct mb_result why;
+    char text[200];
+    int version = hdr->protocol == PROTOCOL_MULTIBOOT2 ? 2 : 1;
+
+    if (multiboot_check(payloads->kernel, payloads->kernel_size, version == 1,
+                        &layout->multiboot.image, &why)) {
+        multiboot_error_message(&why, text, sizeof(text));
+        panic("kernel: %s", text);
+    }
+    if (layout->multiboot.image.version != version)
+        panic("kernel: its Multiboot header is not the one the image was built for");
 }
 
 static void check_bzimage(struct boot_layout *layout, const struct image_header *hdr,
@@ -112,16 +160,22 @@ static void check_bzimage(struct boot_layout *layout, const struct image_header 
 void boot_check_payloads(struct boot_layout *layout, const struct image_header *hdr,
                          const struct boot_payloads *payloads)
 {
+    static const char *const names[] = {
+        [KIND_UNKNOWN] = "a file of no kind embedboot boots", [KIND_ELF] = "an ELF kernel",
+        [KIND_BZIMAGE] = "a Linux bzImage", [KIND_MULTIBOOT] = "a Multiboot kernel" };
     enum kernel_kind kind = kernel_kind_of(payloads->kernel, payloads->kernel_size);
-    enum kernel_kind wanted = hdr->protocol == PROTOCOL_LINUX ? KIND_BZIMAGE : KIND_ELF;
+    enum kernel_kind wanted = hdr->protocol == PROTOCOL_LINUX       ? KIND_BZIMAGE
+                              : hdr->protocol == PROTOCOL_EMBEDBOOT ? KIND_ELF
+                                                                    : KIND_MULTIBOOT;
 
+    memcpy(layout->strings, payloads->strings, IMAGE_STRINGS_MAX);
+    layout->strings[IMAGE_STRINGS_MAX - 1] = 0;
     if (kind != wanted)
-        panic("kernel: %s, but the image was built for %s",
-              kind == KIND_ELF ? "an ELF file" : kind == KIND_BZIMAGE ? "a Linux bzImage"
-                                                                      : "neither ELF nor bzImage",
-              wanted == KIND_ELF ? "an ELF kernel" : "a Linux bzImage");
+        panic("kernel: %s, but the image was built for %s", names[kind], names[wanted]);
     if (hdr->protocol == PROTOCOL_LINUX)
         check_bzimage(layout, hdr, payloads);
+    else if (wanted == KIND_MULTIBOOT)
+        check_multiboot(layout, hdr, payloads);
     else
         check_elf(layout, payloads);
 }
@@ -152,7 +206,9 @@ static uint64_t pages_needed(const struct boot_layout *layout)
     uint64_t tables = 1 + tables_for(layout->plan.pages) + layout->plan.count * 3 +
                       tables_for(stack_pages) + tables_for(layout->info_pages) + tables_for(16) +
                       tables_for(8192) + phys_tables;
-    return layout->plan.pages + stack_pages + layout->info_pages + tables;
+    uint64_t modules = boot_modules_pages(layout);
+    return layout->plan.pages + stack_pages + layout->info_pages + tables + modules +
+           tables_for(modules);
 }
 
 static void check_memory(const struct boot_layout *layout)
@@ -300,7 +356,7 @@ static void map_stack(struct boot_layout *layout, struct vspace *vs)
     layout->stack_top = layout->stack_bottom + pages * PAGE_SIZE;
     uint64_t phys = alloc_or_panic(layout, pages, EMBEDBOOT_MEMORY_KERNEL_STACK, "stack");
     memset((void *)phys, 0, pages * PAGE_SIZE);
-    map_or_panic(layout, "kernel stack", layout->stack_bottom, phys, pages, PT_WRITE);
+    boot_map(layout, "kernel stack", layout->stack_bottom, phys, pages, PT_WRITE);
 }
 
 static void map_boot_info(struct boot_layout *layout, struct vspace *vs)
@@ -312,7 +368,7 @@ static void map_boot_info(struct boot_layout *layout, struct vspace *vs)
                             : take_slot_or_panic(vs, "boot info");
     layout->info_phys = alloc_or_panic(layout, pages, EMBEDBOOT_MEMORY_BOOT_INFO, "boot info");
     memset((void *)layout->info_phys, 0, pages * PAGE_SIZE);
-    map_or_panic(layout, "boot info", layout->info_virt, layout->info_phys, pages, PT_WRITE);
+    boot_map(layout, "boot info", layout->info_virt, layout->info_phys, pages, PT_WRITE);
 }
 
 /* The hand-off code and GDT stay mapped for the kernel (identity). */
@@ -320,7 +376,7 @@ static void map_handoff(struct boot_layout *layout)
 {
     const struct boot_machine *machine = layout->machine;
     uint64_t start = machine->handoff_start & ~(PAGE_SIZE - 1);
-    map_or_panic(layout, "hand-off page", start, start,
+    boot_map(layout, "hand-off page", start, start,
                  (page_up(machine->handoff_end) - start) / PAGE_SIZE, PT_EXEC);
 }
 
@@ -332,11 +388,11 @@ static void map_framebuffer(struct boot_layout *layout, struct vspace *vs)
     uint64_t phys = machine->fb.physical_address, pages = machine->fb_bytes / PAGE_SIZE;
     if (machine->fb.pixel_format != EMBEDBOOT_PIXELS_RGB) {
         layout->fb_virt = phys;
-        map_or_panic(layout, "framebuffer", phys, phys, pages, PT_WRITE);
+        boot_map(layout, "framebuffer", phys, phys, pages, PT_WRITE);
         return;
     }
     layout->fb_virt = take_slot_or_panic(vs, "framebuffer");
-    map_or_panic(layout, "framebuffer", layout->fb_virt, phys, pages,
+    boot_map(layout, "framebuffer", layout->fb_virt, phys, pages,
                  PT_WRITE | (machine->pat ? PT_WC : 0));
 }
 
@@ -351,9 +407,9 @@ uint64_t boot_prepare(struct boot_layout *layout, const struct image_header *hdr
     layout->physical_top = memmap_end(machine->memory);
     if (hdr->protocol == PROTOCOL_LINUX)
         return linux_pages_needed(layout);
-    layout->info_pages = page_up(sizeof(struct embedboot_boot_info) +
-                                 layout->max_regions * sizeof(struct embedboot_memory_region)) /
-                         PAGE_SIZE;
+    if (hdr->protocol != PROTOCOL_EMBEDBOOT)
+        return multiboot_pages_needed(layout);
+    layout->info_pages = page_up(boot_info_strings_offset(layout) + IMAGE_STRINGS_MAX) / PAGE_SIZE;
     layout->phys_size =
         (hdr->features & FEATURE_MAP_PHYSICAL_MEMORY) ? physical_span(layout) : 0;
     layout->phys_level = physical_map_level(layout);
@@ -371,6 +427,14 @@ static void take_free_memory(struct boot_layout *layout, const struct boot_free_
     layout->pool.claim = free->claim;
     layout->pool.claim_ctx = free->claim_ctx;
     layout->pt = (struct pt_env){ alloc_table, phys_to_ptr, &layout->pool, layout->machine->nx };
+}
+
+void boot_require_pages(const struct boot_layout *layout, const char *what)
+{
+    uint64_t free_pages = frames_free_pages(&layout->pool);
+    if (free_pages < layout->pages_needed)
+        panic_as(PANIC_NO_MEMORY, "not enough memory: %s need %llu KiB, %llu KiB are free", what,
+                 (unsigned long long)kib(layout->pages_needed), (unsigned long long)kib(free_pages));
 }
 
 void boot_keep_taken(struct boot_layout *layout)
@@ -392,6 +456,10 @@ void boot_build(struct boot_layout *layout, const struct boot_payloads *payloads
         linux_build(layout, payloads);
         return;
     }
+    if (hdr->protocol != PROTOCOL_EMBEDBOOT) {
+        multiboot_build(layout, payloads);
+        return;
+    }
     boot_keep_taken(layout);
     check_memory(layout);
     load_and_map_kernel(layout, payloads->kernel);
@@ -403,11 +471,24 @@ void boot_build(struct boot_layout *layout, const struct boot_payloads *payloads
     if (layout->machine->has_framebuffer)
         map_framebuffer(layout, &vs);
     map_boot_info(layout, &vs);
+    boot_load_modules(layout, payloads, &vs);
     if (hdr->features & FEATURE_MAP_PHYSICAL_MEMORY)
         map_physical_memory(layout, &vs);
     if (hdr->features & FEATURE_RECURSIVE_PAGE_TABLE)
         map_recursive(layout, &vs);
     layout->final_map_phys = layout->info_phys + sizeof(struct embedboot_boot_info);
+}
+
+uint64_t boot_info_modules_offset(const struct boot_layout *layout)
+{
+    return sizeof(struct embedboot_boot_info) +
+           layout->max_regions * sizeof(struct embedboot_memory_region);
+}
+
+uint64_t boot_info_strings_offset(const struct boot_layout *layout)
+{
+    return boot_info_modules_offset(layout) +
+           layout->hdr->module_count * sizeof(struct embedboot_module);
 }
 
 struct memmap boot_final_map(struct boot_layout *layout)
@@ -420,6 +501,8 @@ void boot_enter(const struct boot_layout *layout, const struct memmap *final_map
 {
     if (layout->hdr->protocol == PROTOCOL_LINUX)
         linux_enter(layout, final_map);
+    if (layout->hdr->protocol != PROTOCOL_EMBEDBOOT)
+        multiboot_enter(layout, final_map);
     embedboot_enter(layout, final_map);
 }
 
@@ -429,8 +512,8 @@ void boot_finish_memory_map(struct boot_layout *layout, struct memmap *map)
     const struct boot_machine *machine = layout->machine;
     uint64_t fb = machine->fb.physical_address;
 
-    if (layout->hdr->protocol == PROTOCOL_LINUX)
-        return;                   /* Linux gets the firmware's map as it is (linux.c) */
+    if (layout->hdr->protocol != PROTOCOL_EMBEDBOOT)
+        return;                   /* Linux and Multiboot get the firmware's map as it is */
     int err = memmap_mark(map, 0, MiB, EMBEDBOOT_MEMORY_BOOTLOADER, EMBEDBOOT_MEMORY_USABLE);
     err |= memmap_mark(map, layout->free.taken_start & ~(PAGE_SIZE - 1),
                        page_up(layout->free.taken_end), EMBEDBOOT_MEMORY_BOOTLOADER,
@@ -448,6 +531,10 @@ void boot_log_layout(const struct boot_layout *layout)
     const struct boot_machine *machine = layout->machine;
     if (layout->hdr->protocol == PROTOCOL_LINUX) {
         linux_log_layout(layout);
+        return;
+    }
+    if (layout->hdr->protocol != PROTOCOL_EMBEDBOOT) {
+        multiboot_log_layout(layout);
         return;
     }
     const struct embedboot_framebuffer *fb = &machine->fb;

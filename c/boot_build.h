@@ -18,21 +18,44 @@
 #include "frames.h"
 #include "image_header.h"
 #include "memmap.h"
+#include "multiboot_image.h"
 #include "paging.h"
 
 /* The payloads as the front end has them in memory. */
 struct boot_payloads {
     const uint8_t *kernel;
     uint64_t kernel_size;
-    const uint8_t *initrd;             /* initrd_size 0: none */
-    uint64_t initrd_size;
+    const char *strings;               /* IMAGE_STRINGS_MAX bytes: the command lines */
+    unsigned module_count;             /* Linux: module 0 is the initrd */
+    struct boot_module {
+        const uint8_t *data;
+        uint64_t size;
+    } module[IMAGE_MODULES_MAX];
 };
+
+/* The module table the build links in (MODULES, or INITRD: the generated
+ * $(KDIR)/modules.asm): each module's start and end as 32-bit offsets from
+ * the field itself, so that it links the same into the BIOS loader and the
+ * position-independent EFI application. */
+struct module_table_entry {
+    int32_t start, end;
+};
+struct module_table {
+    uint32_t count;
+    struct module_table_entry entry[];
+};
+
+/* The payloads from the kernel's bytes and the linked module table;
+ * panics if the table has more modules than the header may describe. */
+void boot_payloads_from(struct boot_payloads *payloads, const uint8_t *kernel, uint64_t size,
+                        const struct module_table *table, const char *strings);
 
 /* UEFI: what a kernel needs to use runtime services; the memory map is
  * the one ExitBootServices was called with (filled in then). */
 struct boot_efi {
-    uint64_t system_table;
+    uint64_t system_table, image_handle;
     uint64_t memmap, memmap_size, descriptor_size;
+    uint64_t memmap_capacity;          /* the most memmap_size can be (known before the exit) */
     uint32_t descriptor_version;
 };
 
@@ -74,6 +97,16 @@ struct linux_layout {
     uint64_t e820_ext;                 /* setup_data for more than 128 entries, or 0 */
 };
 
+/* Where the Multiboot protocols put things (c/proto/multiboot.c). */
+struct multiboot_layout {
+    struct multiboot_image image;      /* the checked header and load plan */
+    uint64_t module_phys[IMAGE_MODULES_MAX];
+    uint64_t info_area, info_capacity; /* below 4 GiB; filled at the entry */
+    uint64_t shdrs;                    /* a copy of the ELF section headers, or 0 */
+    uint32_t shnum, shentsize, shstrndx;
+    uint64_t info;                     /* the structure's address, EBX */
+};
+
 /* Everything the core decided. */
 struct boot_layout {
     const struct image_header *hdr;
@@ -96,7 +129,12 @@ struct boot_layout {
     uint64_t recursive_index;
     int has_phys_map, has_recursive;
     uint64_t final_map_phys;           /* room for max_regions regions (boot_final_map) */
+    char strings[IMAGE_STRINGS_MAX];   /* the command lines, copied out of the payloads:
+                                          a kernel may be loaded over them (BIOS, 1 MiB) */
+    uint64_t module_phys[IMAGE_MODULES_MAX];   /* native: each module's frames */
+    uint64_t module_virt[IMAGE_MODULES_MAX];   /* native: where the kernel sees it */
     struct linux_layout linux_boot;    /* PROTOCOL_LINUX */
+    struct multiboot_layout multiboot; /* PROTOCOL_MULTIBOOT1, PROTOCOL_MULTIBOOT2 */
 };
 
 /* The payloads' sizes and CRCs against the header, then
@@ -130,6 +168,28 @@ struct memmap boot_final_map(struct boot_layout *layout);
  * panics naming `what` when there are none. */
 uint64_t boot_alloc(struct boot_layout *layout, uint64_t pages, const struct frames_where *where,
                     uint32_t kind, const char *what);
+
+/* Map `pages` at virt -> phys in the kernel's tables (PT_* flags); panics
+ * naming `what`. */
+void boot_map(struct boot_layout *layout, const char *what, uint64_t virt, uint64_t phys,
+              uint64_t pages, unsigned flags);
+
+/* The native boot info's pages: the struct, the final memory map
+ * (max_regions), the module array, the command lines (the header's
+ * strings). Offsets from its start. */
+uint64_t boot_info_modules_offset(const struct boot_layout *layout);
+uint64_t boot_info_strings_offset(const struct boot_layout *layout);
+
+/* boot_modules.c, native protocol: the modules' frames, filled, mapped
+ * read-only and NX after each other in a free slot. */
+uint64_t boot_modules_pages(const struct boot_layout *layout);
+struct vspace;
+void boot_load_modules(struct boot_layout *layout, const struct boot_payloads *payloads,
+                       struct vspace *vs);
+
+/* Panics (out of memory) when the pool has fewer free frames than the
+ * protocol's estimate, naming what it needs them for. */
+void boot_require_pages(const struct boot_layout *layout, const char *what);
 
 /* Take the front end's taken range out of the pool; a protocol that must
  * place its kernel first (where the BIOS blob may lie) calls it after. */

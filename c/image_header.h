@@ -9,12 +9,15 @@
 
 #define IMAGE_HEADER_MAGIC   0x48494245u   /* "EBIH" */
 #define IMAGE_HEADER_VERSION 3
-#define IMAGE_CMDLINE_MAX    4096           /* bytes of command line, with its NUL */
+#define IMAGE_STRINGS_MAX    4096           /* command lines, each with its NUL */
+#define IMAGE_MODULES_MAX    16
 
 /* protocol: how the kernel is booted, from the kind of its file */
 enum image_protocol {
     PROTOCOL_EMBEDBOOT = 0,         /* an ELF64 kernel: include/embedboot.h */
     PROTOCOL_LINUX = 1,             /* a Linux bzImage: the 64-bit boot protocol */
+    PROTOCOL_MULTIBOOT1 = 2,        /* a Multiboot kernel (PROTOCOL=multiboot1, or only that header) */
+    PROTOCOL_MULTIBOOT2 = 3,        /* a Multiboot2 kernel */
 };
 
 #define DEFAULT_STACK_PAGES  512            /* as in the Rust bootloader crate */
@@ -47,13 +50,21 @@ struct image_header {
     uint32_t framebuffer_width;     /* a VBE/GOP mode is wanted (stage 2 reads both) */
     uint32_t framebuffer_height;    /* both 0: VGA text */
     uint32_t protocol;              /* enum image_protocol */
-    uint32_t cmdline_length;        /* bytes in cmdline, without the NUL */
-    uint64_t initrd_size;           /* bytes; 0: no initrd */
-    uint32_t initrd_crc32;          /* CRC-32 (IEEE) of the initrd */
-    uint32_t reserved;
-    char cmdline[IMAGE_CMDLINE_MAX];   /* NUL-terminated */
+    uint32_t cmdline_length;        /* the kernel's, at strings[0], without the NUL */
+    uint32_t module_count;          /* Linux: the initrd is module 0 */
+    uint32_t strings_crc32;         /* CRC-32 of the strings (IMAGE_STRINGS_MAX bytes) */
+    struct image_module {
+        uint64_t size;              /* bytes */
+        uint32_t crc32;             /* CRC-32 (IEEE) */
+        uint16_t cmdline_offset;    /* into strings, NUL-terminated */
+        uint16_t cmdline_length;
+    } module[IMAGE_MODULES_MAX];
 };
 
-_Static_assert(sizeof(struct image_header) == 88 + IMAGE_CMDLINE_MAX, "image header layout");
+/* The strings (the kernel's command line, then each module's, each
+ * NUL-terminated; IMAGE_STRINGS_MAX bytes) are a payload of their own,
+ * _image_strings, after the modules: the loader stages have no room. */
+
+_Static_assert(sizeof(struct image_header) == 80 + 16 * IMAGE_MODULES_MAX, "image header layout");
 
 #endif

@@ -2,6 +2,7 @@
 
 #include "fmt.h"
 #include "linux_boot.h"
+#include "multiboot_image.h"
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -10,10 +11,12 @@ static uint32_t le32(const uint8_t *p)
 
 enum kernel_kind kernel_kind_of(const uint8_t *file, uint64_t size)
 {
-    if (size >= 4 && file[0] == 0x7f && file[1] == 'E' && file[2] == 'L' && file[3] == 'F')
-        return KIND_ELF;
     if (size >= 0x206 && le32(file + 0x202) == LINUX_HDRS_MAGIC)
         return KIND_BZIMAGE;
+    if (multiboot_present(file, size))
+        return KIND_MULTIBOOT;
+    if (size >= 4 && file[0] == 0x7f && file[1] == 'E' && file[2] == 'L' && file[3] == 'F')
+        return KIND_ELF;
     return KIND_UNKNOWN;
 }
 
@@ -50,10 +53,10 @@ void kernel_kind_refusal(const uint8_t *file, uint64_t size, char *buf, size_t n
 {
     const char *what = looks_like(file, size);
     if (what)
-        fmt_format(buf, n, "not an ELF file (no \\x7fELF magic) nor a Linux bzImage (no \"HdrS\" "
-                   "at 0x202): it looks like %s", what);
+        fmt_format(buf, n, "not an ELF file (no \\x7fELF magic), a Linux bzImage (no \"HdrS\" "
+                   "at 0x202) nor a Multiboot kernel: it looks like %s", what);
     else
-        fmt_format(buf, n, "not an ELF file (no \\x7fELF magic) nor a Linux bzImage (no \"HdrS\" "
-                   "at 0x202): it starts with %02x %02x %02x %02x", file[0],
+        fmt_format(buf, n, "not an ELF file (no \\x7fELF magic), a Linux bzImage (no \"HdrS\" "
+                   "at 0x202) nor a Multiboot kernel: it starts with %02x %02x %02x %02x", file[0],
                    size > 1 ? file[1] : 0, size > 2 ? file[2] : 0, size > 3 ? file[3] : 0);
 }

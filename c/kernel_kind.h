@@ -1,13 +1,15 @@
 /* Which boot protocol a kernel file gets, read from its bytes, never from
- * its name: an ELF file gets the native protocol (the ELF checks say what
- * is wrong with it), a Linux bzImage ("HdrS" at 0x202) the Linux one. */
+ * its name: a Linux bzImage ("HdrS" at 0x202) the Linux one, a file with a
+ * Multiboot header (ELF or flat; its checks say what is wrong with it) a
+ * Multiboot one, any other ELF file the native protocol (the ELF checks
+ * say what is wrong with it). */
 #ifndef KERNEL_KIND_H
 #define KERNEL_KIND_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-enum kernel_kind { KIND_UNKNOWN, KIND_ELF, KIND_BZIMAGE };
+enum kernel_kind { KIND_UNKNOWN, KIND_ELF, KIND_BZIMAGE, KIND_MULTIBOOT };
 
 enum kernel_kind kernel_kind_of(const uint8_t *file, uint64_t size);
 

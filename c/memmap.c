@@ -126,6 +126,19 @@ int memmap_sanitise_kinds(struct memmap *map, const struct raw_region *raw, unsi
     return 0;
 }
 
+uint32_t memmap_e820_type(const struct embedboot_memory_region *r, uint32_t firmware)
+{
+    switch (r->kind) {
+    case EMBEDBOOT_MEMORY_RESERVED:         return 2;
+    case EMBEDBOOT_MEMORY_ACPI_RECLAIMABLE: return 3;
+    case EMBEDBOOT_MEMORY_ACPI_NVS:         return 4;
+    case EMBEDBOOT_MEMORY_BAD:              return 5;
+    case EMBEDBOOT_MEMORY_UNKNOWN:          return firmware == EMBEDBOOT_FIRMWARE_BIOS ? r->firmware_type : 2;
+    case EMBEDBOOT_MEMORY_FRAMEBUFFER:      return 0;
+    default:                                return 1;
+    }
+}
+
 uint64_t memmap_end(const struct memmap *map)
 {
     uint64_t top = 0;

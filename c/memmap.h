@@ -40,6 +40,12 @@ int memmap_sanitise_kinds(struct memmap *map, const struct raw_region *raw, unsi
 /* dst = src. Returns 0, or -1 if src does not fit. */
 int memmap_copy(struct memmap *dst, const struct memmap *src);
 
+/* The E820 type a kernel of another protocol (Linux, Multiboot) gets for a
+ * region of the final map: every kind the loader made is RAM (1) again,
+ * the firmware's kinds keep their meaning, the framebuffer is left out (0).
+ * Unknown kinds keep their E820 type on BIOS and are reserved on UEFI. */
+uint32_t memmap_e820_type(const struct embedboot_memory_region *r, uint32_t firmware);
+
 /* The end of the highest region (0 for an empty map). */
 uint64_t memmap_end(const struct memmap *map);
 

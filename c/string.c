@@ -1,4 +1,4 @@
-/* The four functions gcc may call even in freestanding code. Bulk copies
+/* The four functions gcc may call even in freestanding code, and strlen. Bulk copies
  * and fills go 8 bytes an iteration: stage 4 copies and zeroes whole
  * kernels with them, and under an emulator every iteration of a string
  * instruction costs about the same whatever its width. */
@@ -42,4 +42,12 @@ int memcmp(const void *a, const void *b, size_t n)
         if (*x != *y)
             return *x - *y;
     return 0;
+}
+
+size_t strlen(const char *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
 }

@@ -1,14 +1,15 @@
 /* mkheader: the image header for a (stripped, already checked) kernel.
  *
  *   mkheader BLOB OUT [--manifest FILE] [--set KEY VARIABLE VALUE]...
- *            [--kernel-on-esp] [--cmdline-file FILE] [--initrd FILE]
+ *            [--kernel-on-esp] [--cmdline-file FILE] [--module FILE ARGS]...
  *
  * The manifest is applied first, then each --set (a make variable, which
  * overrides it); KEY is the crate's key name or "features". The protocol
  * comes from the blob's bytes (c/kernel_kind.h). An ELF kernel's settings
  * are checked with c/config.c, the code the core runs again at boot with
- * the machine's real sizes; a Linux bzImage takes a command line and an
- * initrd instead. --kernel-on-esp: the UEFI application boots \kernel.elf
+ * the machine's real sizes; a Linux bzImage takes a command line and one
+ * module, its initrd. Each module's size and CRC go into the header, its
+ * command line into the strings after the kernel's, which go to OUT.strings. --kernel-on-esp: the UEFI application boots \kernel.elf
  * from its volume when there is one (KERNEL_ON_ESP=1). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,12 +19,18 @@
 #include "../c/config.h"
 #include "../c/crc32.h"
 #include "../c/kernel_kind.h"
+#include "../c/multiboot_image.h"
 #include "manifest.h"
 #include "readfile.h"
 #include "report.h"
 
 static struct settings s;
-static const char *cmdline_path, *initrd_path;
+static const char *cmdline_path, *kernel_name = "kernel";
+static int initrd_given, force_multiboot1;
+static const char *module_path[IMAGE_MODULES_MAX + 1], *module_args[IMAGE_MODULES_MAX + 1];
+static unsigned modules;
+static char strings[IMAGE_STRINGS_MAX];     /* written beside the header (OUT.strings) */
+static unsigned strings_used;               /* bytes of strings taken */
 
 static int die(const char *msg)
 {
@@ -43,8 +50,18 @@ static int parse_arguments(int argc, char **argv)
             s.h.configured |= CONFIG_KERNEL_ON_ESP;
         } else if (!strcmp(argv[i], "--cmdline-file") && i + 1 < argc) {
             cmdline_path = argv[++i];
-        } else if (!strcmp(argv[i], "--initrd") && i + 1 < argc) {
-            initrd_path = argv[++i];
+        } else if (!strcmp(argv[i], "--kernel-name") && i + 1 < argc) {
+            kernel_name = argv[++i];
+        } else if (!strcmp(argv[i], "--multiboot1")) {
+            force_multiboot1 = 1;
+        } else if (!strcmp(argv[i], "--initrd")) {
+            initrd_given = 1;                 /* the next --module is INITRD */
+        } else if (!strcmp(argv[i], "--module") && i + 2 < argc) {
+            if (modules == IMAGE_MODULES_MAX)
+                return die("MODULES: more than 16 modules");
+            module_path[modules] = argv[i + 1];
+            module_args[modules++] = argv[i + 2];
+            i += 2;
         } else if (!strcmp(argv[i], "--set") && i + 3 < argc) {
             if (settings_from_variable(&s, argv[i + 1], argv[i + 2], argv[i + 3], err, sizeof(err)))
                 return die(err);
@@ -66,9 +83,8 @@ static int check_native(const void *blob, size_t size)
     struct elf_result r;
     char text[300], err[600];
 
-    if (s.h.cmdline_length || initrd_path)
-        return die("CMDLINE and INITRD are for Linux kernels; an ELF kernel gets the boot info "
-                   "(include/embedboot.h)");
+    if (initrd_given)
+        return die("INITRD is the Linux spelling of one module; an ELF kernel takes MODULES");
     if (elf_load_plan(blob, size, &plan, &r)) {
         elf_error_message(&r, text, sizeof(text));
         return die(text);
@@ -78,6 +94,28 @@ static int check_native(const void *blob, size_t size)
     if (config_check(&s.h, &plan, &sizes, &key, text, sizeof(text))) {
         const char *where = s.source[key][0] ? s.source[key] : config_key_name(key);
         snprintf(err, sizeof(err), "%s: %s", where, text);
+        return die(err);
+    }
+    return 0;
+}
+
+/* The native protocol's settings, refused for a kernel of another kind. */
+static int refuse_native_settings(const char *kind)
+{
+    char err[600];
+    for (enum config_key k = KEY_STACK_ADDRESS; k <= KEY_BOOT_INFO_ADDRESS; k++)
+        if (s.source[k][0]) {
+            snprintf(err, sizeof(err), "%s: %s applies to ELF kernels; a %s does not take it",
+                     s.source[k], config_key_name(k), kind);
+            return die(err);
+        }
+    if (s.h.features) {
+        snprintf(err, sizeof(err), "FEATURES apply to ELF kernels; a %s does not take them", kind);
+        return die(err);
+    }
+    if (s.h.configured & CONFIG_KERNEL_ON_ESP) {
+        snprintf(err, sizeof(err), "KERNEL_ON_ESP=1 is for ELF kernels; a %s is always embedded",
+                 kind);
         return die(err);
     }
     return 0;
@@ -96,59 +134,128 @@ static int check_linux(const char *path, const void *blob, size_t size)
         snprintf(err, sizeof(err), "%s: %s", path, text);
         return die(err);
     }
-    for (enum config_key k = KEY_STACK_ADDRESS; k <= KEY_BOOT_INFO_ADDRESS; k++)
-        if (s.source[k][0]) {
-            snprintf(err, sizeof(err), "%s: %s applies to ELF kernels; a Linux bzImage does "
-                     "not take it", s.source[k], config_key_name(k));
-            return die(err);
-        }
-    if (s.h.features)
-        return die("FEATURES apply to ELF kernels; a Linux bzImage does not take them");
-    if (s.h.configured & CONFIG_KERNEL_ON_ESP)
-        return die("KERNEL_ON_ESP=1 is for ELF kernels; a Linux bzImage is always embedded");
+    if (refuse_native_settings("Linux bzImage"))
+        return 1;
+    if (s.h.module_count > 1) {
+        snprintf(err, sizeof(err), "MODULES: %u modules; a Linux kernel takes one, its initrd",
+                 s.h.module_count);
+        return die(err);
+    }
     s.h.protocol = PROTOCOL_LINUX;
     return 0;
 }
 
-static int read_cmdline(void)
+/* Text into the header's strings, NUL-terminated; its offset, or -1 when
+ * it does not fit or holds a NUL. */
+static int add_string(const char *what, const char *text, size_t n)
 {
-    size_t n;
-    char *why, err[600];
-    char *text = cmdline_path ? read_file(cmdline_path, &n, &why) : NULL;
+    char err[600];
+    if (memchr(text, 0, n)) {
+        snprintf(err, sizeof(err), "%s: a command line with a NUL", what);
+        return die(err), -1;
+    }
+    if (strings_used + n + 1 > IMAGE_STRINGS_MAX) {
+        snprintf(err, sizeof(err), "%s: the command lines take more than %u bytes together", what,
+                 IMAGE_STRINGS_MAX);
+        return die(err), -1;
+    }
+    memcpy(strings + strings_used, text, n);
+    strings[strings_used + n] = 0;
+    strings_used += (unsigned)n + 1;
+    return (int)(strings_used - n - 1);
+}
 
-    if (!cmdline_path)
-        return 0;
-    if (!text) {
-        snprintf(err, sizeof(err), "%s: %s", cmdline_path, why);
-        return die(err);
+static int add_string(const char *what, const char *text, size_t n);
+
+/* Multiboot command lines begin with the file's name, as GRUB gives them
+ * and kernels expect (Xen skips the first word): the kernel's and each
+ * module's strings again, "NAME ARGS". */
+static int name_the_command_lines(void)
+{
+    char line[IMAGE_STRINGS_MAX];
+    char kernel_args[IMAGE_STRINGS_MAX];
+
+    memcpy(kernel_args, strings, s.h.cmdline_length + 1);
+    memset(strings, 0, sizeof(strings));
+    strings_used = 0;
+    if ((size_t)snprintf(line, sizeof(line), "%s%s%s", kernel_name, s.h.cmdline_length ? " " : "",
+                         kernel_args) >= sizeof(line))
+        return die("CMDLINE: the command lines take more than 4096 bytes together");
+    s.h.cmdline_length = (uint32_t)strlen(line);
+    if (add_string("CMDLINE", line, s.h.cmdline_length) < 0)
+        return 1;
+    for (unsigned i = 0; i < s.h.module_count; i++) {
+        const char *base = strrchr(module_path[i], '/');
+        if ((size_t)snprintf(line, sizeof(line), "%s%s%s", base ? base + 1 : module_path[i],
+                             module_args[i][0] ? " " : "", module_args[i]) >= sizeof(line))
+            return die("MODULES: the command lines take more than 4096 bytes together");
+        s.h.module[i].cmdline_length = (uint16_t)strlen(line);
+        int at = add_string(module_path[i], line, strlen(line));
+        if (at < 0)
+            return 1;
+        s.h.module[i].cmdline_offset = (uint16_t)at;
     }
-    if (n >= IMAGE_CMDLINE_MAX || memchr(text, 0, n)) {
-        snprintf(err, sizeof(err), "CMDLINE: %zu bytes%s; embedboot takes at most %u, no NUL", n,
-                 memchr(text, 0, n) ? " with a NUL" : "", IMAGE_CMDLINE_MAX - 1);
-        free(text);
-        return die(err);
-    }
-    memcpy(s.h.cmdline, text, n);
-    s.h.cmdline_length = (uint32_t)n;
-    free(text);
     return 0;
 }
 
-static int read_initrd(void)
+/* A Multiboot kernel: its header's checks; it takes a command line and
+ * modules, not the native protocol's settings. */
+static int check_multiboot(const char *path, const void *blob, size_t size)
+{
+    static struct multiboot_image mb;
+    struct mb_result r;
+    char text[300], err[600];
+
+    if (multiboot_check(blob, size, force_multiboot1, &mb, &r)) {
+        multiboot_error_message(&r, text, sizeof(text));
+        snprintf(err, sizeof(err), "%s: %s", path, text);
+        return die(err);
+    }
+    if (initrd_given)
+        return die("INITRD is the Linux spelling of one module; a Multiboot kernel takes MODULES");
+    s.h.protocol = mb.version == 2 ? PROTOCOL_MULTIBOOT2 : PROTOCOL_MULTIBOOT1;
+    if (mb.want_framebuffer && mb.fb_width && mb.fb_height && !s.h.framebuffer_width) {
+        s.h.framebuffer_width = mb.fb_width;           /* FRAMEBUFFER= wins over the header */
+        s.h.framebuffer_height = mb.fb_height;
+    }
+    if (refuse_native_settings(mb.version == 2 ? "Multiboot2 kernel" : "Multiboot kernel"))
+        return 1;
+    return name_the_command_lines();
+}
+
+static int read_cmdline(void)
+{
+    size_t n = 0;
+    char *why, err[600];
+    char *text = cmdline_path ? read_file(cmdline_path, &n, &why) : NULL;
+
+    if (cmdline_path && !text) {
+        snprintf(err, sizeof(err), "%s: %s", cmdline_path, why);
+        return die(err);
+    }
+    int rc = add_string("CMDLINE", text ? text : "", n);
+    s.h.cmdline_length = (uint32_t)n;
+    free(text);
+    return rc < 0;
+}
+
+static int add_module(const char *path, const char *args)
 {
     size_t n;
     char *why, err[600];
-    if (!initrd_path)
-        return 0;
-    void *data = read_file(initrd_path, &n, &why);
+    void *data = read_file(path, &n, &why);
     if (!data) {
-        snprintf(err, sizeof(err), "%s: %s (INITRD=%s)", initrd_path, why, initrd_path);
+        snprintf(err, sizeof(err), "%s: %s (a module)", path, why);
         return die(err);
     }
-    s.h.initrd_size = n;
-    s.h.initrd_crc32 = crc32_update(0, data, n);
+    struct image_module *m = &s.h.module[s.h.module_count++];
+    m->size = n;
+    m->crc32 = crc32_update(0, data, n);
     free(data);
-    return 0;
+    m->cmdline_length = (uint16_t)strlen(args);
+    int at = add_string(path, args, m->cmdline_length);
+    m->cmdline_offset = (uint16_t)(at < 0 ? 0 : at);
+    return at < 0;
 }
 
 int main(int argc, char **argv)
@@ -158,13 +265,16 @@ int main(int argc, char **argv)
 
     if (argc < 3) {
         report_error("usage: mkheader BLOB OUT [--manifest FILE] [--set KEY VAR VALUE]... "
-                     "[--kernel-on-esp] [--cmdline-file FILE] [--initrd FILE]");
+                     "[--kernel-on-esp] [--cmdline-file FILE] [--module FILE ARGS]...");
         return 2;
     }
     settings_init(&s);
     int rc = parse_arguments(argc, argv);
-    if (rc || read_cmdline() || read_initrd())
+    if (rc || read_cmdline())         /* the kernel's command line comes first in strings */
         return rc ? rc : 1;
+    for (unsigned i = 0; i < modules; i++)
+        if (add_module(module_path[i], module_args[i]))
+            return 1;
     void *blob = read_file(argv[1], &size, &why);
     if (!blob) {
         snprintf(err, sizeof(err), "%s: %s", argv[1], why);
@@ -173,6 +283,7 @@ int main(int argc, char **argv)
     switch (kernel_kind_of(blob, size)) {
     case KIND_ELF:     rc = check_native(blob, size); break;
     case KIND_BZIMAGE: rc = check_linux(argv[1], blob, size); break;
+    case KIND_MULTIBOOT: rc = check_multiboot(argv[1], blob, size); break;
     default:
         kernel_kind_refusal(blob, size, err, sizeof(err));
         rc = die(err);
@@ -185,8 +296,12 @@ int main(int argc, char **argv)
     s.h.size = sizeof(s.h);
     s.h.kernel_size = size;
     s.h.kernel_crc32 = crc32_update(0, blob, size);
-    FILE *out = fopen(argv[2], "wb");
-    if (!out || fwrite(&s.h, sizeof(s.h), 1, out) != 1 || fclose(out) != 0) {
+    s.h.strings_crc32 = crc32_update(0, strings, sizeof(strings));
+    char strings_path[4096];
+    snprintf(strings_path, sizeof(strings_path), "%s.strings", argv[2]);
+    FILE *out = fopen(argv[2], "wb"), *out_strings = fopen(strings_path, "wb");
+    if (!out || fwrite(&s.h, sizeof(s.h), 1, out) != 1 || fclose(out) != 0 || !out_strings ||
+        fwrite(strings, sizeof(strings), 1, out_strings) != 1 || fclose(out_strings) != 0) {
         snprintf(err, sizeof(err), "cannot write %s", argv[2]);
         return die(err);
     }

@@ -21,6 +21,7 @@ static const char *kind_name(uint32_t kind)
     case EMBEDBOOT_MEMORY_PAGE_TABLES:      return "page tables";
     case EMBEDBOOT_MEMORY_BOOT_INFO:        return "boot info";
     case EMBEDBOOT_MEMORY_FRAMEBUFFER:      return "framebuffer";
+    case EMBEDBOOT_MEMORY_MODULE:           return "module";
     default:                                return "?";
     }
 }
@@ -88,6 +89,13 @@ void _start(const struct embedboot_boot_info *info)
             info->framebuffer.pixel_format == EMBEDBOOT_PIXELS_TEXT ? " (text)" : "");
     kprintf("features 0x%x%s\n", info->features,
             (info->flags & EMBEDBOOT_SSE_ENABLED) ? ", SSE on" : "");
+    kprintf("command line \"%s\"\n", (const char *)info->cmdline);
+    const struct embedboot_module *m = (const void *)info->modules;
+    for (uint64_t i = 0; i < info->module_count; i++)
+        kprintf("module %llu at 0x%016llx (physical 0x%llx), %llu bytes, \"%s\"\n",
+                (unsigned long long)i, (unsigned long long)m[i].virtual_address,
+                (unsigned long long)m[i].physical_address, (unsigned long long)m[i].size,
+                (const char *)m[i].cmdline);
 
     const struct embedboot_memory_region *r = (const void *)info->memory_regions;
     uint64_t usable = 0;

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define EMBEDBOOT_MAGIC   0x544f4f4244424d45ull   /* "EMBDBOOT" */
-#define EMBEDBOOT_VERSION 1
+#define EMBEDBOOT_VERSION 2          /* 2: the command line and the modules */
 
 /* Memory region kinds. Values 1-5 are the firmware's own classification;
  * 0x100 and up are memory embedboot used or assigned. */
@@ -37,6 +37,7 @@ enum embedboot_memory_kind {
     EMBEDBOOT_MEMORY_PAGE_TABLES      = 0x103,
     EMBEDBOOT_MEMORY_BOOT_INFO        = 0x104,
     EMBEDBOOT_MEMORY_FRAMEBUFFER      = 0x105,
+    EMBEDBOOT_MEMORY_MODULE           = 0x106,   /* version 2 */
 };
 
 /* One physical memory region. Regions are sorted by start, never overlap,
@@ -81,6 +82,15 @@ struct embedboot_tls_template {
     uint64_t alignment;
 };
 
+/* A module (MODULES=): a file embedded beside the kernel, in frames of
+ * its own, mapped read-only and not executable. Version 2. */
+struct embedboot_module {
+    uint64_t physical_address;    /* page-aligned */
+    uint64_t virtual_address;     /* page-aligned; the modules follow each other */
+    uint64_t size;                /* bytes */
+    uint64_t cmdline;             /* virtual address of its command line, NUL-terminated */
+};
+
 /* flags */
 #define EMBEDBOOT_HAS_PHYSICAL_MEMORY_MAP  (1u << 0)
 #define EMBEDBOOT_HAS_RECURSIVE_INDEX      (1u << 1)
@@ -114,7 +124,12 @@ struct embedboot_boot_info {
     struct embedboot_tls_template tls;          /* 184 */
     uint32_t features;                 /* 216: EMBEDBOOT_FEATURE_* applied */
     uint32_t kernel_stack_pages;       /* 220: the stack size applied, in 4 KiB pages */
-};                                     /* 224 bytes */
+    /* version 2 */
+    uint64_t cmdline;                  /* 224: virtual address of CMDLINE, NUL-terminated ("" if none) */
+    uint64_t cmdline_length;           /* 232: bytes, without the NUL */
+    uint64_t modules;                  /* 240: virtual address of the module array */
+    uint64_t module_count;             /* 248 */
+};                                     /* 256 bytes */
 
 /* features: the Rust crate's cargo features, as applied */
 #define EMBEDBOOT_FEATURE_MAP_PHYSICAL_MEMORY   (1u << 0)
@@ -146,7 +161,12 @@ EMBEDBOOT_AT(framebuffer, 136);
 EMBEDBOOT_AT(tls, 184);
 EMBEDBOOT_AT(features, 216);
 EMBEDBOOT_AT(kernel_stack_pages, 220);
-_Static_assert(sizeof(struct embedboot_boot_info) == 224, "boot info size");
+EMBEDBOOT_AT(cmdline, 224);
+EMBEDBOOT_AT(cmdline_length, 232);
+EMBEDBOOT_AT(modules, 240);
+EMBEDBOOT_AT(module_count, 248);
+_Static_assert(sizeof(struct embedboot_boot_info) == 256, "boot info size");
+_Static_assert(sizeof(struct embedboot_module) == 32, "module size");
 _Static_assert(sizeof(struct embedboot_memory_region) == 24, "region size");
 _Static_assert(sizeof(struct embedboot_framebuffer) == 48, "framebuffer size");
 #undef EMBEDBOOT_AT

@@ -17,7 +17,7 @@ mkdir -p "$DEBS"
 resolve() {
     local dep
     case $1 in
-        linux-image-*-amd64)
+        linux-image-*amd64)
             dep=$(apt-cache depends --important "$1" 2>/dev/null |
                   awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
             echo "${dep:-$1}" ;;

@@ -6,4 +6,4 @@ KERNEL_CFLAGS := -m64 -std=gnu11 -O2 -g -Wall -Wextra -Werror \
     -fno-pic -fno-pie -no-pie -mcmodel=kernel -fno-stack-protector -fcf-protection=none \
     -fno-asynchronous-unwind-tables --param=min-pagesize=0 -Iinclude -Ic -Ic/bios -Iexample-kernel
 KERNEL_LDFLAGS := -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
-KERNEL_LIB_SRCS := example-kernel/kio.c c/fmt.c c/serial.c c/bios/textcon.c
+KERNEL_LIB_SRCS := example-kernel/kio.c c/fmt.c c/serial.c c/bios/textcon.c c/crc32.c

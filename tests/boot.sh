@@ -12,6 +12,24 @@ for k in check-high check-low; do
     expect_boot $k "$T/$k/image.bin" "all [0-9]* checks passed"
 done
 img=$T/check-high/image.bin
+expect_modules check-high ""
+
+# Modules and a command line for the native protocol: one, and three (one
+# of them empty); the check kernel prints each module's size, CRC-32 and
+# command line and checks its mapping (read-only, NX, in the memory map).
+mkdir -p "$T/mods"
+head -c 100000 /dev/urandom > "$T/mods/a.bin"
+echo "a small text module" > "$T/mods/b.txt"
+: > "$T/mods/c.empty"
+build_image modules-1 $TK/check-low.elf MODULES="$T/mods/a.bin" &&
+    expect_boot modules-1 "$T/modules-1/image.bin" "all [0-9]* checks passed" &&
+    expect_modules modules-1 "" "$T/mods/a.bin" ""
+MOD_CMDLINE="root=/dev/x quiet it's,a;test"
+build_image modules-3 $TK/check-high.elf CMDLINE="$MOD_CMDLINE" \
+    MODULES="$T/mods/a.bin first one,$T/mods/b.txt,$T/mods/c.empty last  arg" &&
+    expect_boot modules-3 "$T/modules-3/image.bin" "all [0-9]* checks passed" &&
+    expect_modules modules-3 "$MOD_CMDLINE" "$T/mods/a.bin" "first one" "$T/mods/b.txt" "" \
+        "$T/mods/c.empty" "last  arg"
 
 expect_boot check-q35 "$img" "all [0-9]* checks passed" -machine q35
 expect_boot check-no-nx "$img" "all [0-9]* checks passed" -cpu qemu64,-nx

@@ -99,6 +99,26 @@ expect_refusal refuse-directory tests "not a regular file" KERNEL=tests
 expect_refusal refuse-not-elf "$T/bad/text.elf" "not an ELF file" KERNEL="$T/bad/text.elf"
 expect_refusal refuse-object $TK/entry.o "ELF type 1 is not an executable" KERNEL=$TK/entry.o
 expect_refusal refuse-empty-text $TK/notext.elf "empty .text section" KERNEL=$TK/notext.elf
+
+# Modules and command lines.
+printf 'module' > "$T/bad/mod.bin"
+expect_refusal refuse-module-missing "$T/bad/none.bin" "not a file (MODULES=" KERNEL="$GOOD" \
+    MODULES="$T/bad/mod.bin,$T/bad/none.bin args"
+expect_refusal refuse-module-directory "$T/bad" "not a file (MODULES=" KERNEL="$GOOD" MODULES="$T/bad"
+expect_refusal refuse-initrd-and-modules "" "INITRD and MODULES both given" KERNEL="$GOOD" \
+    INITRD="$T/bad/mod.bin" MODULES="$T/bad/mod.bin"
+expect_refusal refuse-initrd-elf "" "INITRD is the Linux spelling of one module" KERNEL="$GOOD" \
+    INITRD="$T/bad/mod.bin"
+expect_refusal refuse-17-modules "" "MODULES: 17 modules, more than 16" KERNEL="$GOOD" \
+    MODULES="$(for i in $(seq 17); do printf '%s,' "$T/bad/mod.bin"; done)"
+expect_refusal refuse-long-cmdlines "$T/bad/mod.bin" "the command lines take more than 4096 bytes" \
+    KERNEL="$GOOD" CMDLINE="$(head -c 3000 /dev/zero | tr '\0' c)" \
+    MODULES="$T/bad/mod.bin $(head -c 2000 /dev/zero | tr '\0' m)"
+printf 'a\0b' > "$T/bad/nul.cmdline"
+line=$(build/host/mkheader "$GOOD" "$T/bad/nul.hdr" --cmdline-file "$T/bad/nul.cmdline" 2>&1 >/dev/null)
+[[ "$line" == "embedboot: error: CMDLINE: a command line with a NUL"* ]] &&
+    pass "refuse-cmdline-nul: a command line with a NUL is refused" ||
+    fail "refuse-cmdline-nul: a command line with a NUL is refused" "$line"
 while IFS='|' read -r case message; do
     build/tests/mkbad "$case" "$GOOD" "$T/bad/$case.elf" ||
         { fail "refuse-$case" "mkbad failed"; continue; }

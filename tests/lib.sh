@@ -46,6 +46,35 @@ ovmf_args() {
         -drive "if=pflash,format=raw,file=$T/$1.vars"
 }
 
+# uefi_build NAME KERNEL [make variables...]: as build_image, if the BIOS
+# tests have not built it already.
+uefi_build() {
+    local name=$1
+    [ -f "$T/$name/image.bin" ] || build_image "$@"
+}
+
+# expect_uefi_boot NAME IMAGE PATTERN [qemu args...]: boots under OVMF to
+# success; COM1 has the application's lines and PATTERN.
+expect_uefi_boot() {
+    local name=$1 image=$2 pattern=$3
+    shift 3
+    local fw drive=(-drive "format=raw,file=$image")
+    [[ "$*" == *-drive* ]] && drive=()     # the test brings its own disk
+    mapfile -t fw < <(ovmf_args "$name")
+    boot "$name" "$image" 120 "${drive[@]}" "${fw[@]}" "$@"
+    local log="$LOGS/$name.serial"
+    if [ "$BOOT_STATUS" -ne 33 ]; then
+        fail "$name" "QEMU status $BOOT_STATUS, expected 33; last lines: $(tail -n 3 "$log" | tr '\r\n' '  ')"
+    elif ! grep -q "embedboot: uefi: started" "$log" || ! grep -q "embedboot: uefi: .*jumping to the kernel" "$log" ||
+         ! grep -q "embedboot: uefi: boot services exited" "$log"; then
+        fail "$name" "no UEFI application lines on COM1"
+    elif grep -q "embedboot: stage" "$log"; then
+        fail "$name" "the BIOS stages ran, not the UEFI application"
+    else
+        grep -q -- "$pattern" "$log" && pass "$name" || fail "$name" "no '$pattern' on COM1"
+    fi
+}
+
 QEMU_BASE=(qemu-system-x86_64 -accel tcg -nic none -no-reboot -display none
            -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 
@@ -191,4 +220,27 @@ image_esp_offset() {      # image_esp_offset IMAGE -> the ESP's byte offset (MBR
 }
 image_lba() {             # image_lba KDIR -> the kernel blob's first sector
     symbol_value "$1" _kernel_lba
+}
+
+# crc32 FILE: its CRC-32 (IEEE), in hex, from gzip's trailer.
+crc32_of() {
+    printf '%08x' "$((16#$(gzip -c "$1" | tail -c 8 | od -An -tx4 -N 4 | tr -d ' ')))"
+}
+
+# expect_modules NAME CMDLINE FILE ARGS [FILE ARGS...]: the check kernel's
+# log ($LOGS/NAME.serial) shows that command line and each module with its
+# size, CRC-32 and command line, in order.
+expect_modules() {
+    local name=$1 cmdline=$2 log=$LOGS/$1.serial i=0 line
+    shift 2
+    grep -qF "check kernel: cmdline [$cmdline] (${#cmdline} bytes)" "$log" ||
+        { fail "$name: modules" "command line: $(grep -a 'kernel: cmdline' "$log")"; return; }
+    while [ $# -ge 2 ]; do
+        line="check kernel: module $i: $(stat -c %s "$1") bytes, crc32 $(crc32_of "$1"), cmdline [$2]"
+        grep -qF "$line" "$log" || { fail "$name: modules" "no '$line'"; return; }
+        shift 2
+        i=$((i + 1))
+    done
+    grep -q "check kernel: module $i:" "$log" && { fail "$name: modules" "more than $i modules"; return; }
+    pass "$name: the command line and $i module(s) arrive intact, in order, with their command lines"
 }

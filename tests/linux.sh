@@ -167,8 +167,17 @@ expect_refusal linux-cmdline-5000 "$VMLINUZ" \
     "command line of 5000 bytes is longer than the kernel's cmdline_size, 2047" \
     KERNEL="$VMLINUZ" CMDLINE="$(head -c 5000 /dev/zero | tr '\0' x)"
 expect_refusal linux-initrd-not-a-file "$LX" "not a file (INITRD=" KERNEL="$VMLINUZ" INITRD="$LX"
+expect_refusal linux-two-modules "" "a Linux kernel takes one, its initrd" KERNEL="$VMLINUZ" \
+    MODULES="$LX/small.cpio.gz,$LX/small.cpio.gz"
 gzip -c "$VMLINUZ" > "$LX/vmlinuz.gz"
-expect_refusal linux-gzip "$LX/vmlinuz.gz" "nor a Linux bzImage" KERNEL="$LX/vmlinuz.gz"
+build_image linux-gzip "$LX/vmlinuz.gz" && [ "$(cat "$T/linux-gzip/kind")" = linux ] &&
+    cmp -s "$T/linux-gzip/kernel.stripped" "$VMLINUZ" &&
+    pass "linux-gzip: a gzip-compressed kernel is decompressed at build time" ||
+    fail "linux-gzip: a gzip-compressed kernel is decompressed at build time" \
+        "$(tail -n 2 "$LOGS/linux-gzip.build")"
+printf '\x13\x37\xc0\xde%.0s' $(seq 100) > "$LX/random.bin"
+expect_refusal linux-unknown-kind "$LX/random.bin" "nor a Multiboot kernel: it starts with 13 37 c0 de" \
+    KERNEL="$LX/random.bin"
 expect_refusal linux-features "" "FEATURES apply to ELF kernels" KERNEL="$VMLINUZ" FEATURES=sse
 
 # The Linux benchmark's harness, one run of its smallest rows (make bench

@@ -4,35 +4,6 @@
 
 section "UEFI (OVMF)"
 
-# uefi_build NAME KERNEL [make variables...]: as build_image, if the BIOS
-# tests have not built it already.
-uefi_build() {
-    local name=$1
-    [ -f "$T/$name/image.bin" ] || build_image "$@"
-}
-
-# expect_uefi_boot NAME IMAGE PATTERN [qemu args...]: boots under OVMF to
-# success; COM1 has the application's lines and PATTERN.
-expect_uefi_boot() {
-    local name=$1 image=$2 pattern=$3
-    shift 3
-    local fw drive=(-drive "format=raw,file=$image")
-    [[ "$*" == *-drive* ]] && drive=()     # the test brings its own disk
-    mapfile -t fw < <(ovmf_args "$name")
-    boot "$name" "$image" 120 "${drive[@]}" "${fw[@]}" "$@"
-    local log="$LOGS/$name.serial"
-    if [ "$BOOT_STATUS" -ne 33 ]; then
-        fail "$name" "QEMU status $BOOT_STATUS, expected 33; last lines: $(tail -n 3 "$log" | tr '\r\n' '  ')"
-    elif ! grep -q "embedboot: uefi: started" "$log" || ! grep -q "embedboot: uefi: .*jumping to the kernel" "$log" ||
-         ! grep -q "embedboot: uefi: boot services exited" "$log"; then
-        fail "$name" "no UEFI application lines on COM1"
-    elif grep -q "embedboot: stage" "$log"; then
-        fail "$name" "the BIOS stages ran, not the UEFI application"
-    else
-        grep -q -- "$pattern" "$log" && pass "$name" || fail "$name" "no '$pattern' on COM1"
-    fi
-}
-
 # expect_uefi_error NAME IMAGE MESSAGE STATUS [qemu args...]: the
 # application prints MESSAGE (through ConOut, which OVMF also shows on
 # COM1), starts no kernel and returns the error STATUS to the firmware,
@@ -68,8 +39,8 @@ expect_uefi_error() {
 uefi_build example build/example-kernel/kernel.elf
 expect_boot bios-and-uefi-bios "$T/example/image.bin" "example kernel: done"
 expect_uefi_boot bios-and-uefi-uefi "$T/example/image.bin" "example kernel: done"
-grep -q "boot info v1 at .* (BIOS" "$LOGS/bios-and-uefi-bios.serial" &&
-    grep -q "boot info v1 at .* (UEFI" "$LOGS/bios-and-uefi-uefi.serial" &&
+grep -q "boot info v[0-9]* at .* (BIOS" "$LOGS/bios-and-uefi-bios.serial" &&
+    grep -q "boot info v[0-9]* at .* (UEFI" "$LOGS/bios-and-uefi-uefi.serial" &&
     pass "one image.bin boots on SeaBIOS and on OVMF; the kernel sees which" ||
     fail "one image.bin boots on SeaBIOS and on OVMF; the kernel sees which" "firmware not reported"
 
@@ -92,6 +63,9 @@ expect_uefi_boot uefi-check-no-nx "$img" "check kernel: NX off" -cpu qemu64,-nx
 grep -q "all [0-9]* checks passed" "$LOGS/uefi-check-no-nx.serial" &&
     pass "uefi: no NX: all checks pass" || fail "uefi: no NX: all checks pass" "checks failed"
 expect_uefi_boot uefi-check-1g-ram "$img" "check kernel: all [0-9]* checks passed" -m 1G
+expect_uefi_boot uefi-modules-3 "$T/modules-3/image.bin" "check kernel: all [0-9]* checks passed" &&
+    expect_modules uefi-modules-3 "$MOD_CMDLINE" "$T/mods/a.bin" "first one" "$T/mods/b.txt" "" \
+        "$T/mods/c.empty" "last  arg"
 expect_uefi_boot uefi-example-8g "$T/example/image.bin" "example kernel: done" -m 8G
 # (OVMF loads the application above 4 GiB then: a bootloader region there.)
 grep -q "^  0000000100000000-[0-9a-f]* usable" "$LOGS/uefi-example-8g.serial" &&

@@ -25,7 +25,9 @@
 
 extern const uint8_t _kernel_start_addr[];      /* objcopy: the blob, at 1 MiB */
 extern const uint8_t _kernel_size[];            /* objcopy: absolute, the size */
-extern const uint8_t _initrd_start_addr[], _initrd_end_addr[];   /* after it, or empty */
+extern const struct module_table _module_table;  /* the modules after it ($(KDIR)/modules.asm) */
+extern const char _image_strings[];              /* the command lines, after them */
+extern const uint8_t _payloads_end[];            /* linker.ld: the end of what stage 2 loaded */
 extern const struct image_header _image_header;
 extern const uint8_t handoff_start[], handoff_end[];   /* asm/handoff.asm */
 
@@ -87,10 +89,7 @@ static void describe_framebuffer(const struct bios_handoff *handoff,
 
 void stage4_main(const struct bios_handoff *handoff)
 {
-    const struct boot_payloads payloads = {
-        _kernel_start_addr, (uint64_t)_kernel_size,
-        _initrd_start_addr, (uint64_t)(_initrd_end_addr - _initrd_start_addr),
-    };
+    static struct boot_payloads payloads;
     struct memmap clean_map = { clean, 0, MEMMAP_MAX, 0 };
     struct boot_machine machine = {
         .firmware = EMBEDBOOT_FIRMWARE_BIOS,
@@ -106,8 +105,10 @@ void stage4_main(const struct bios_handoff *handoff)
      * except the payloads stage 2 loaded, which are read while the kernel
      * is loaded. */
     struct boot_free_memory free = { &clean_map, MiB, LOW_LIMIT, (uint64_t)_kernel_start_addr,
-                                     (uint64_t)_initrd_end_addr, 0, 0 };
+                                     (uint64_t)_payloads_end, 0, 0 };
 
+    boot_payloads_from(&payloads, _kernel_start_addr, (uint64_t)_kernel_size, &_module_table,
+                       _image_strings);
     describe_framebuffer(handoff, &machine);
     if (machine.fb.pixel_format != EMBEDBOOT_PIXELS_TEXT)
         console_graphics_mode();

@@ -27,6 +27,26 @@ static uint32_t boot_info_flags(const struct boot_layout *layout)
            (layout->plan.has_tls ? EMBEDBOOT_HAS_TLS : 0);
 }
 
+/* The module array and the command lines, in the boot info's pages after
+ * the memory map. */
+static void fill_modules(const struct boot_layout *layout, struct embedboot_boot_info *bi)
+{
+    const struct image_header *hdr = layout->hdr;
+    uint8_t *base = (uint8_t *)layout->info_phys;
+    uint64_t strings = layout->info_virt + boot_info_strings_offset(layout);
+    struct embedboot_module *module = (void *)(base + boot_info_modules_offset(layout));
+
+    memcpy(base + boot_info_strings_offset(layout), layout->strings, IMAGE_STRINGS_MAX);
+    bi->cmdline = strings;
+    bi->cmdline_length = hdr->cmdline_length;
+    bi->modules = layout->info_virt + boot_info_modules_offset(layout);
+    bi->module_count = hdr->module_count;
+    for (unsigned i = 0; i < hdr->module_count; i++)
+        module[i] = (struct embedboot_module){ layout->module_phys[i], layout->module_virt[i],
+                                               hdr->module[i].size,
+                                               strings + hdr->module[i].cmdline_offset };
+}
+
 static void fill_boot_info(const struct boot_layout *layout, const struct memmap *final_map)
 {
     const struct image_header *hdr = layout->hdr;
@@ -66,6 +86,7 @@ static void fill_boot_info(const struct boot_layout *layout, const struct memmap
     if (plan->has_tls)
         bi->tls = (struct embedboot_tls_template){ plan->tls.p_vaddr, plan->tls.p_filesz,
                                                    plan->tls.p_memsz, plan->tls.p_align };
+    fill_modules(layout, bi);
 }
 
 /* The same control registers on every firmware: paging with PAE (and LA57

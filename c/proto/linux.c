@@ -19,6 +19,14 @@
 extern const uint8_t handoff_start[], enter_linux[];
 typedef void linux_entry_fn(uint64_t entry, uint64_t boot_params);
 
+/* The initrd: module 0 (INITRD=, or a single MODULES= entry); none is a
+ * module of size 0. */
+static const struct boot_module *initrd_of(const struct boot_payloads *payloads)
+{
+    static const struct boot_module none = { 0, 0 };
+    return payloads->module_count ? &payloads->module[0] : &none;
+}
+
 static uint64_t pages_of(uint64_t bytes)
 {
     return page_up(bytes) / PAGE_SIZE;
@@ -42,7 +50,8 @@ static uint64_t e820_ext_pages(const struct boot_layout *layout)
 uint64_t linux_pages_needed(struct boot_layout *layout)
 {
     const struct linux_layout *lx = &layout->linux_boot;
-    layout->pages_needed = kernel_pages(lx) + pages_of(layout->hdr->initrd_size) + 1 +
+    uint64_t initrd = layout->hdr->module_count ? layout->hdr->module[0].size : 0;
+    layout->pages_needed = kernel_pages(lx) + pages_of(initrd) + 1 +
                            pages_of(layout->hdr->cmdline_length + 1) + e820_ext_pages(layout) +
                            pages_of(layout->max_regions * sizeof(struct embedboot_memory_region));
     return layout->pages_needed;
@@ -115,7 +124,8 @@ static void fill_header(const struct boot_layout *layout, const struct boot_payl
     const struct linux_layout *lx = &layout->linux_boot;
     struct linux_boot_params *bp = (void *)lx->zero_page;
     struct linux_setup_header *h = &bp->hdr;
-    uint64_t initrd = payloads->initrd_size ? lx->initrd_phys : 0;
+    uint64_t initrd_size = initrd_of(payloads)->size;
+    uint64_t initrd = initrd_size ? lx->initrd_phys : 0;
 
     memset(bp, 0, sizeof(*bp));
     memcpy(h, payloads->kernel + LINUX_SETUP_HEADER_OFFSET,
@@ -124,9 +134,9 @@ static void fill_header(const struct boot_layout *layout, const struct boot_payl
     h->loadflags &= (uint8_t)~LINUX_CAN_USE_HEAP;      /* no real-mode setup runs */
     h->code32_start = (uint32_t)lx->kernel_phys;
     h->ramdisk_image = (uint32_t)initrd;
-    h->ramdisk_size = (uint32_t)payloads->initrd_size;
+    h->ramdisk_size = (uint32_t)initrd_size;
     bp->ext_ramdisk_image = (uint32_t)(initrd >> 32);
-    bp->ext_ramdisk_size = (uint32_t)(payloads->initrd_size >> 32);
+    bp->ext_ramdisk_size = (uint32_t)(initrd_size >> 32);
     h->cmd_line_ptr = (uint32_t)lx->cmdline_phys;
     bp->ext_cmd_line_ptr = (uint32_t)(lx->cmdline_phys >> 32);
 }
@@ -140,25 +150,21 @@ static void copy_payloads(const struct boot_layout *layout, const struct boot_pa
     char *cmdline = (char *)lx->cmdline_phys;
 
     fill_header(layout, payloads);
-    memcpy(cmdline, layout->hdr->cmdline, layout->hdr->cmdline_length);
+    memcpy(cmdline, layout->strings, layout->hdr->cmdline_length);
     cmdline[layout->hdr->cmdline_length] = 0;
-    if (payloads->initrd_size)
-        memcpy((void *)lx->initrd_phys, payloads->initrd, payloads->initrd_size);
+    if (initrd_of(payloads)->size)
+        memcpy((void *)lx->initrd_phys, initrd_of(payloads)->data, initrd_of(payloads)->size);
     memmove((void *)lx->kernel_phys, payloads->kernel + lx->image.setup_bytes,
             lx->image.kernel_bytes);
 }
 
 void linux_build(struct boot_layout *layout, const struct boot_payloads *payloads)
 {
-    if (frames_free_pages(&layout->pool) < layout->pages_needed)
-        panic_as(PANIC_NO_MEMORY, "not enough memory: Linux needs %llu KiB (kernel init_size, "
-                 "initrd, zero page, command line), %llu KiB are free",
-                 (unsigned long long)layout->pages_needed * 4,
-                 (unsigned long long)frames_free_pages(&layout->pool) * 4);
+    boot_require_pages(layout, "Linux's kernel (init_size), initrd, zero page and command line");
     place_kernel(layout);
     boot_keep_taken(layout);
-    if (payloads->initrd_size)
-        place_initrd(layout, payloads->initrd_size);
+    if (initrd_of(payloads)->size)
+        place_initrd(layout, initrd_of(payloads)->size);
     place_tables(layout);
     copy_payloads(layout, payloads);
 }
@@ -172,12 +178,13 @@ void linux_log_layout(const struct boot_layout *layout)
     console_printf("embedboot: %s: Linux, boot protocol %u.%02u, kernel at 0x%llx (init_size "
                    "%u KiB)\n", who, h->version >> 8, h->version & 0xff,
                    (unsigned long long)lx->kernel_phys, h->init_size / 1024);
-    if (layout->hdr->initrd_size)
+    if (layout->hdr->module_count)
         console_printf("embedboot: %s: initrd at 0x%llx (%llu KiB)\n", who,
                        (unsigned long long)lx->initrd_phys,
-                       (unsigned long long)(layout->hdr->initrd_size / 1024));
-    console_printf("embedboot: %s: zero page at 0x%llx, command line \"%s\"\n", who,
-                   (unsigned long long)lx->zero_page, layout->hdr->cmdline);
+                       (unsigned long long)(layout->hdr->module[0].size / 1024));
+    console_printf("embedboot: %s: zero page at 0x%llx, command line \"%s\"; jumping to the "
+                   "kernel\n", who,
+                   (unsigned long long)lx->zero_page, layout->strings);
 }
 
 void linux_enter(const struct boot_layout *layout, const struct memmap *final_map)

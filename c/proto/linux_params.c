@@ -6,18 +6,7 @@
 
 uint32_t linux_e820_type(const struct embedboot_memory_region *r, uint32_t firmware)
 {
-    switch (r->kind) {
-    case EMBEDBOOT_MEMORY_RESERVED:         return E820_TYPE_RESERVED;
-    case EMBEDBOOT_MEMORY_ACPI_RECLAIMABLE: return E820_TYPE_ACPI;
-    case EMBEDBOOT_MEMORY_ACPI_NVS:         return E820_TYPE_NVS;
-    case EMBEDBOOT_MEMORY_BAD:              return E820_TYPE_UNUSABLE;
-    case EMBEDBOOT_MEMORY_UNKNOWN:
-        /* BIOS: the E820 type as the firmware gave it (persistent memory,
-         * say); UEFI: a memory type Linux would not find in E820. */
-        return firmware == EMBEDBOOT_FIRMWARE_BIOS ? r->firmware_type : E820_TYPE_RESERVED;
-    case EMBEDBOOT_MEMORY_FRAMEBUFFER:      return 0;   /* not memory: left out */
-    default:                                return E820_TYPE_RAM;
-    }
+    return memmap_e820_type(r, firmware);
 }
 
 int linux_fill_e820(struct linux_boot_params *bp, struct linux_setup_data *ext,

@@ -11,6 +11,16 @@
 __attribute__((noreturn))
 void embedboot_enter(const struct boot_layout *layout, const struct memmap *final_map);
 
+/* Multiboot 1 and 2 (multiboot.c, README: Multiboot kernels and modules):
+ * the kernel at its physical addresses, modules and the information area
+ * below 4 GiB; at the entry the information, then 32-bit protected mode
+ * with paging off. */
+uint64_t multiboot_pages_needed(struct boot_layout *layout);
+void multiboot_build(struct boot_layout *layout, const struct boot_payloads *payloads);
+void multiboot_log_layout(const struct boot_layout *layout);
+__attribute__((noreturn))
+void multiboot_enter(const struct boot_layout *layout, const struct memmap *final_map);
+
 /* The Linux 64-bit boot protocol (linux.c, README: Booting Linux). */
 uint64_t linux_pages_needed(struct boot_layout *layout);    /* the frames it takes */
 void linux_build(struct boot_layout *layout, const struct boot_payloads *payloads);

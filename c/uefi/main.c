@@ -8,7 +8,8 @@
 #include "uefi.h"
 
 extern const uint8_t _kernel_start_addr[], _kernel_end_addr[];   /* objcopy: the blob */
-extern const uint8_t _initrd_start_addr[], _initrd_end_addr[];   /* the initrd, or empty */
+extern const struct module_table _module_table;                   /* $(KDIR)/modules.asm */
+extern const char _image_strings[];                               /* the command lines */
 extern const struct image_header _image_header;
 
 struct uefi uefi;
@@ -33,16 +34,17 @@ __attribute__((noreturn)) static void boot(void)
 {
     static struct boot_layout layout;
     struct boot_machine machine = { .firmware = EMBEDBOOT_FIRMWARE_UEFI, .log_name = "uefi" };
-    struct boot_payloads payloads = {
-        _kernel_start_addr, (uint64_t)(_kernel_end_addr - _kernel_start_addr),
-        _initrd_start_addr, (uint64_t)(_initrd_end_addr - _initrd_start_addr),
-    };
+    static struct boot_payloads payloads;
 
+    boot_payloads_from(&payloads, _kernel_start_addr,
+                       (uint64_t)(_kernel_end_addr - _kernel_start_addr), &_module_table,
+                       _image_strings);
     console_init();
     console_printf("embedboot: uefi: started, UEFI %u.%u\n", uefi.st->hdr.revision >> 16,
                    (uefi.st->hdr.revision & 0xffff) / 10);
     uefi.bs->set_watchdog_timer(0, 0, 0, 0);   /* no reset while a big kernel loads */
     machine.efi.system_table = (uint64_t)uefi.st;
+    machine.efi.image_handle = (uint64_t)uefi.image;
     uefi_describe_cpu(&machine);
     check_kernel(&layout, &payloads);
     uefi_set_up_framebuffer(&_image_header, &machine);

@@ -166,6 +166,7 @@ void uefi_describe_memory(struct boot_machine *machine)
     machine->memory = &firmware_map;
     /* At the exit the map has our allocations too: a few descriptors more. */
     machine->memory_growth = MAP_SLACK;
+    machine->efi.memmap_capacity = map_capacity;
     console_printf("embedboot: uefi: memory map: %llu descriptors of %llu bytes, %u regions\n",
                    (unsigned long long)(map_size / descriptor_size),
                    (unsigned long long)descriptor_size, firmware_map.count);

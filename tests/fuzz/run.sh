@@ -20,6 +20,7 @@ seed() {   # seed NAME: the corpus directory, seeded once
     case $1 in
         elf) cp build/tests/kernels/*.elf "$c"/ 2>/dev/null ;;
         toml) cp tests/boot/manifests/*.toml "$c"/ ;;
+        multiboot) cp build/tests/kernels/multiboot.elf "$c"/ 2>/dev/null ;;
         bzimage)  # Debian's kernels' first 64 KiB, when the Linux tests fetched them
             for k in build/debs/*/boot/vmlinuz-* build/debs/memtest86+/boot/memtest86+x64.bin; do
                 [ -f "$k" ] && head -c 65536 "$k" > "$c/$(basename "$k")"
@@ -31,7 +32,7 @@ seed() {   # seed NAME: the corpus directory, seeded once
     esac
     echo "$c"
 }
-for name in elf memmap toml bzimage; do
+for name in elf memmap toml bzimage multiboot; do
     corpus=$(seed $name)
     log=$F/$name.log
     "$F/fuzz_$name" -max_total_time="$seconds" -print_final_stats=1 \

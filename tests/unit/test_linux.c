@@ -188,7 +188,9 @@ TEST(screen_info_for_each_framebuffer)
 TEST(efi_info_splits_addresses)
 {
     struct linux_efi_info efi;
-    struct boot_efi from = { 0x1234567890ull, 0xabcdef000ull, 48 * 100, 48, 1 };
+    struct boot_efi from = { .system_table = 0x1234567890ull, .memmap = 0xabcdef000ull,
+                             .memmap_size = 48 * 100, .descriptor_size = 48,
+                             .descriptor_version = 1 };
     linux_fill_efi_info(&efi, &from);
     CHECK_EQ(efi.loader_signature, EFI64_LOADER_SIGNATURE);
     CHECK_EQ(efi.systab, 0x34567890);

@@ -6,6 +6,7 @@
 
 #include "embedboot.h"
 #include "checks.h"
+#include "crc32.h"
 #include "kio.h"
 #include "trap.h"
 
@@ -205,6 +206,42 @@ static void check_boot_info(const struct embedboot_boot_info *info)
           "absent features flagged absent, fields zero");
 }
 
+/* The command line and the modules (boot info version 2): printed for the
+ * test to compare with what it built in (sizes, CRC-32, command lines);
+ * each module's pages readable, not writable, not executable; the modules
+ * after each other, page-aligned, and their frames in the memory map. */
+static void check_modules(const struct embedboot_boot_info *info)
+{
+    const struct embedboot_module *m = (const void *)info->modules;
+    const struct embedboot_memory_region *r = (const void *)info->memory_regions;
+    int nx = cpu_has_nx();
+
+    kprintf("check kernel: cmdline [%s] (%llu bytes)\n", (const char *)info->cmdline,
+            (unsigned long long)info->cmdline_length);
+    check(((const char *)info->cmdline)[info->cmdline_length] == 0, "command line NUL-terminated");
+    for (uint64_t i = 0; i < info->module_count; i++) {
+        const uint8_t *data = (const uint8_t *)m[i].virtual_address;
+        kprintf("check kernel: module %llu: %llu bytes, crc32 %08x, cmdline [%s]\n",
+                (unsigned long long)i, (unsigned long long)m[i].size,
+                crc32_update(0, data, m[i].size), (const char *)m[i].cmdline);
+        check(m[i].physical_address % 4096 == 0 && m[i].virtual_address % 4096 == 0,
+              "module page-aligned");
+        check(!i || m[i].virtual_address ==
+                        m[i - 1].virtual_address + ((m[i - 1].size + 4095) & ~4095ull),
+              "modules mapped after each other");
+        if (!m[i].size)
+            continue;
+        check(!probe(READ, data + m[i].size - 1), "module readable to its end");
+        check(probe(WRITE, data), "module not writable");
+        check(probe(EXEC, data) == nx, "module not executable (NX)");
+        int in_map = 0;
+        for (uint64_t k = 0; k < info->memory_region_count; k++)
+            in_map |= r[k].kind == EMBEDBOOT_MEMORY_MODULE && r[k].start <= m[i].physical_address &&
+                      m[i].physical_address + m[i].size <= r[k].start + r[k].length;
+        check(in_map, "module frames are 'module' in the memory map");
+    }
+}
+
 void kmain(const struct embedboot_boot_info *info)
 {
     kio_init(info);
@@ -220,6 +257,7 @@ void kmain(const struct embedboot_boot_info *info)
     check_stack(info);
     check_boot_info(info);
     check_memory_map(info);
+    check_modules(info);
     print_invariants(info);
     checks_finish("check kernel");
 }

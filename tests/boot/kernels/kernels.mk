@@ -93,3 +93,18 @@ $(BUILD)/tests/ppmtool: tests/boot/ppmtool.c c/crc32.c c/crc32.h
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< c/crc32.c
 
 test-tools: $(BUILD)/tests/ppmtool
+
+# The Multiboot test kernel: 32-bit C as the OSDev "Bare Bones" kernel is,
+# with both headers, linked at 1 MiB (tests/boot/kernels/mb/).
+MB_CFLAGS := -m32 -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -static \
+    --param=min-pagesize=0 \
+    -fno-pic -fno-pie -no-pie -fno-stack-protector -fcf-protection=none -mgeneral-regs-only \
+    -fno-asynchronous-unwind-tables -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+    -Wl,-z,noexecstack -Wl,-m,elf_i386
+$(TK)/multiboot.elf: $(TK_SRC)/mb/mbcheck.c $(TK_SRC)/mb/entry.asm $(TK_SRC)/mb/mb.ld c/crc32.c \
+                     c/multiboot.h
+	$(call say,KERNEL,$@)
+	@mkdir -p $(@D)
+	$(Q)$(NASM) -f elf32 -o $(TK)/mb-entry.o $(TK_SRC)/mb/entry.asm
+	$(Q)$(CC) $(MB_CFLAGS) -T $(TK_SRC)/mb/mb.ld -o $@ $(TK)/mb-entry.o $(TK_SRC)/mb/mbcheck.c c/crc32.c
+test-kernels: $(TK)/multiboot.elf

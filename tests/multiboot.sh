@@ -1,0 +1,141 @@
+# Multiboot (sourced by tests/run.sh): the Multiboot test kernel written
+# here (tests/boot/kernels/mb/), which checks its machine state and every
+# field it gets, booted by Multiboot2 and by Multiboot 1 (PROTOCOL=
+# multiboot1) with 0, 1 and 3 modules on SeaBIOS and OVMF; Debian's Xen
+# with Debian's Linux and a busybox initramfs as modules; and the inputs
+# that must be refused.
+
+section "Multiboot 1 and 2"
+
+MBK=$TK/multiboot.elf
+MB=$T/mb
+mkdir -p "$MB"
+head -c 300000 /dev/urandom > "$MB/a.bin"
+echo "multiboot module text" > "$MB/b.txt"
+: > "$MB/c.empty"
+
+# expect_mb NAME IMAGE bios|uefi "CMDLINE" FILE ARGS...: the kernel passed
+# every check, with the command line and modules as Multiboot gives them:
+# each begins with its file's name, as GRUB's do.
+expect_mb() {
+    local name=$1 image=$2 firmware=$3 cmdline=$4
+    shift 4
+    if [ "$firmware" = uefi ]; then
+        expect_uefi_boot "$name" "$image" "check kernel: all [0-9]* checks passed"
+    else
+        boot "$name" "$image" 60
+        if [ "$BOOT_STATUS" -eq 33 ] && grep -q "check kernel: all [0-9]* checks passed" "$LOGS/$name.serial"; then
+            pass "$name"
+        else
+            fail "$name" "status $BOOT_STATUS; $(grep -a -m 3 'FAILED\|error' "$LOGS/$name.serial" | tr '\r\n' '  ')"
+        fi
+    fi
+    local expected=() f
+    while [ $# -ge 2 ]; do
+        f=$(basename "$1")
+        expected+=("$1" "$f${2:+ $2}")
+        shift 2
+    done
+    expect_modules "$name" "multiboot.elf${cmdline:+ $cmdline}" "${expected[@]}"
+}
+
+build_image mb2-0 "$MBK" &&
+    expect_mb mb2-bios-0 "$T/mb2-0/image.bin" bios ""
+build_image mb2-1 "$MBK" CMDLINE="one module" MODULES="$MB/a.bin" &&
+    expect_mb mb2-bios-1 "$T/mb2-1/image.bin" bios "one module" "$MB/a.bin" ""
+build_image mb2-3 "$MBK" CMDLINE="three modules it's" \
+    MODULES="$MB/a.bin first one,$MB/b.txt,$MB/c.empty last  arg" &&
+    expect_mb mb2-bios-3 "$T/mb2-3/image.bin" bios "three modules it's" \
+        "$MB/a.bin" "first one" "$MB/b.txt" "" "$MB/c.empty" "last  arg"
+grep -q "check kernel: Multiboot2" "$LOGS/mb2-bios-3.serial" &&
+    grep -q "stage 4: Multiboot2 kernel at 0x100000" "$LOGS/mb2-bios-3.serial" &&
+    pass "mb2: the header with both gets Multiboot2; loaded at 1 MiB, where the payloads arrived" ||
+    fail "mb2: the header with both gets Multiboot2; loaded at 1 MiB, where the payloads arrived" \
+        "$(grep -a 'Multiboot' "$LOGS/mb2-bios-3.serial" | head -n 2)"
+build_image mb1-3 "$MBK" PROTOCOL=multiboot1 CMDLINE="multiboot one" \
+    MODULES="$MB/a.bin first one,$MB/b.txt,$MB/c.empty last  arg" &&
+    expect_mb mb1-bios-3 "$T/mb1-3/image.bin" bios "multiboot one" \
+        "$MB/a.bin" "first one" "$MB/b.txt" "" "$MB/c.empty" "last  arg"
+grep -q "check kernel: Multiboot 1" "$LOGS/mb1-bios-3.serial" &&
+    pass "mb1: PROTOCOL=multiboot1 boots the kernel by its Multiboot 1 header" ||
+    fail "mb1: PROTOCOL=multiboot1 boots the kernel by its Multiboot 1 header" "not Multiboot 1"
+expect_mb mb2-uefi-3 "$T/mb2-3/image.bin" uefi "three modules it's" \
+    "$MB/a.bin" "first one" "$MB/b.txt" "" "$MB/c.empty" "last  arg"
+grep -q "check kernel: tags 0x.....[0-9a-f]*" "$LOGS/mb2-uefi-3.serial" &&
+    [ $(( 0x$(sed -n 's/.*check kernel: tags 0x\([0-9a-f]*\).*/\1/p' "$LOGS/mb2-uefi-3.serial") & 0x21000 )) -eq $((0x21000)) ] &&
+    pass "mb2 on UEFI: the EFI system table and the EFI memory map are given" ||
+    fail "mb2 on UEFI: the EFI system table and the EFI memory map are given" \
+        "$(grep -a 'tags 0x' "$LOGS/mb2-uefi-3.serial")"
+build_image mb1-1 "$MBK" PROTOCOL=multiboot1 CMDLINE="one module" MODULES="$MB/a.bin" &&
+    expect_mb mb1-uefi-1 "$T/mb1-1/image.bin" uefi "one module" "$MB/a.bin" ""
+
+# Xen: Debian's hypervisor (gzip, ELF32, both headers: Multiboot2 is used),
+# Debian's Linux as dom0 and the busybox initramfs, as GRUB would start it.
+if scripts/debian-payloads.sh xen-hypervisor-4.17-amd64 linux-image-amd64 busybox-static \
+        > "$LOGS/debian-xen.log" 2>&1; then
+    sed 's/^/  /' "$LOGS/debian-xen.log"
+    XEN=build/debs/xen-hypervisor-4.17-amd64/boot/xen-4.17-amd64.gz
+    DOM0=$(ls build/debs/linux-image-amd64/boot/vmlinuz-*)
+    [ -f "$T/linux/small.cpio.gz" ] ||
+        tests/linux/mkinitrd.sh build/debs/busybox-static/bin/busybox "$MB/small.cpio.gz"
+    XEN_INITRD=$T/linux/small.cpio.gz
+    [ -f "$XEN_INITRD" ] || XEN_INITRD=$MB/small.cpio.gz
+    XEN_CMDLINE="console=com1 com1=115200 noreboot"
+    build_image xen "$XEN" CMDLINE="$XEN_CMDLINE" MODULES="$DOM0 console=hvc0 quiet,$XEN_INITRD" ||
+        fail "xen: build" "$(tail -n 3 "$LOGS/xen.build")"
+    rm -f "$LOGS/xen.serial"
+    timeout 120 "${QEMU_BASE[@]}" -m 1024M -drive "format=raw,file=$T/xen/image.bin,if=virtio,snapshot=on" \
+        -serial "file:$LOGS/xen.serial" > "$LOGS/xen.qemu" 2>&1 &
+    xen_pid=$!
+    for _ in $(seq 900); do
+        grep -q "Freed .* init memory" "$LOGS/xen.serial" 2>/dev/null && break
+        kill -0 $xen_pid 2>/dev/null || break
+        sleep 0.1
+    done
+    kill $xen_pid 2>/dev/null
+    wait $xen_pid 2>/dev/null
+    ram=$(sed -n 's/.*System RAM: \([0-9]*\)MB.*/\1/p' "$LOGS/xen.serial")
+    missing=""
+    for line in "Bootloader: embedboot" "Command line: $XEN_CMDLINE" "Dom0 kernel: 64-bit" \
+                "Init. ramdisk:" "Freed "; do
+        grep -qF "$line" "$LOGS/xen.serial" || missing="$missing [$line]"
+    done
+    if [ -z "$missing" ] && [ -n "$ram" ] && [ "$ram" -ge 973 ] && [ "$ram" -le 1024 ]; then
+        pass "xen: Xen 4.17 on SeaBIOS reports embedboot, the command line, ${ram} MB of 1024, a 64-bit dom0 and its ramdisk, and frees its init memory"
+    else
+        fail "xen: Xen 4.17 on SeaBIOS" "missing:${missing:- none}; System RAM ${ram:-?} MB"
+    fi
+else
+    fail "Debian packages for the Xen test" "$(tail -n 2 "$LOGS/debian-xen.log")"
+fi
+
+# Refused at build time, each naming the field.
+MB2_AT=$(LC_ALL=C grep -obUaP '\xd6\x50\x52\xe8' "$MBK" | head -n 1 | cut -d: -f1)
+MB1_AT=$(LC_ALL=C grep -obUaP '\x02\xb0\xad\x1b' "$MBK" | head -n 1 | cut -d: -f1)
+patch_copy() {   # patch_copy OUT OFFSET BYTES...: the test kernel with bytes changed
+    local out=$1 at=$2
+    shift 2
+    cp "$MBK" "$out"
+    printf "$*" | dd of="$out" bs=1 seek="$at" conv=notrunc status=none
+}
+patch_copy "$MB/badsum.elf" $((MB2_AT + 12)) '\x01'
+printf '\x01' | dd of="$MB/badsum.elf" bs=1 seek=$((MB1_AT + 8)) conv=notrunc status=none
+expect_refusal mb-bad-checksum "$MB/badsum.elf" "Multiboot2 header at offset 0x$(printf %x $MB2_AT): bad checksum" \
+    KERNEL="$MB/badsum.elf"
+patch_copy "$MB/smbios.elf" $((MB2_AT + 24)) '\x0d'          # the first requested tag: SMBIOS
+expect_refusal mb-unsupported-request "$MB/smbios.elf" \
+    "information request: tag 13 is required and embedboot cannot give it" KERNEL="$MB/smbios.elf"
+patch_copy "$MB/unknown.elf" $((MB2_AT + 88)) '\x63'         # the module-alignment tag, now 99
+expect_refusal mb-unknown-tag "$MB/unknown.elf" "Multiboot2 header tag 99: unknown and not optional" \
+    KERNEL="$MB/unknown.elf"
+printf 'BITS 32\nORG 0x200000\n    dd 0x1badb002, 0x10003, -(0x1badb002 + 0x10003)\n    dd 0x100000, 0x200000, 0, 0, 0x200020\n    times 64 db 0x90\n' > "$MB/kludge.asm"
+nasm -f bin -o "$MB/kludge.bin" "$MB/kludge.asm"
+expect_refusal mb-address-fields "$MB/kludge.bin" "Multiboot address fields: 0x100000 lies outside the file" \
+    KERNEL="$MB/kludge.bin"
+expect_refusal mb-initrd "" "INITRD is the Linux spelling of one module; a Multiboot kernel takes MODULES" \
+    KERNEL="$MBK" INITRD="$MB/a.bin"
+
+# At boot: a module larger than the machine's memory.
+head -c $((100 << 20)) /dev/urandom > "$MB/huge.bin"
+build_image mb-huge "$MBK" MODULES="$MB/huge.bin" || fail "mb-huge: build" "$(tail -n 3 "$LOGS/mb-huge.build")"
+expect_halt mb-huge-64m "$T/mb-huge/image.bin" "not enough memory for the kernel image: needs 0x" -m 64M
