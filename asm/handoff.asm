@@ -43,6 +43,7 @@ linux_gdt:
 ;   void enter_kernel(u64 pml4, u64 entry, u64 stack_top, u64 boot_info)
 ;                     rdi       rsi        rdx            rcx
 enter_kernel:
+    cli                         ; the contract: interrupts off (UEFI may have left them on)
     LOAD_GDT_AND_CS gdt, GDT_SIZE, SEL_CODE64, .reloaded   ; this copy of the GDT
 .reloaded:
     LOAD_DATA_SEGMENTS          ; also zeroes the FS and GS bases
