@@ -5,8 +5,16 @@
 # /boot/grub/grub.cfg (timeout=0) and the payloads.
 #   bench/grub-image.sh KERNEL OUT                    a multiboot2 kernel
 #   bench/grub-image.sh VMLINUZ OUT INITRD CMDLINE     Linux, with its initrd
+#   bench/grub-image.sh KERNEL OUT --mb2 CMDLINE [MODULE ARGS]...
+#                                                      multiboot2 with modules
 set -eu
 kernel=$1 out=$2 initrd=${3:-} cmdline=${4:-}
+modules=()
+if [ "$initrd" = --mb2 ]; then
+    initrd=""
+    shift 4
+    modules=("$@")
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 grub-mkimage -O i386-pc -o "$work/core.img" -p '(hd0,msdos1)/boot/grub' \
@@ -14,9 +22,16 @@ grub-mkimage -O i386-pc -o "$work/core.img" -p '(hd0,msdos1)/boot/grub' \
 if [ -n "$initrd" ]; then
     printf 'set timeout=0\nlinux /kernel %s\ninitrd /initrd\nboot\n' "$cmdline" > "$work/grub.cfg"
 else
-    printf 'set timeout=0\nmultiboot2 /kernel\nboot\n' > "$work/grub.cfg"
+    { printf 'set timeout=0\nmultiboot2 /kernel %s\n' "$cmdline"
+      for ((i = 0; i < ${#modules[@]}; i += 2)); do
+          printf 'module2 /module%d %s\n' $((i / 2)) "${modules[i + 1]}"
+      done
+      printf 'boot\n'; } > "$work/grub.cfg"
 fi
 payload=$(( $(stat -c %s "$kernel") + ${initrd:+$(stat -c %s "$initrd")} + 0 ))
+for ((i = 0; i < ${#modules[@]}; i += 2)); do
+    payload=$((payload + $(stat -c %s "${modules[i]}")))
+done
 size_mib=$(( (payload >> 20) + 8 ))                        # partition: the payloads and room
 sectors=$((size_mib * 2048))
 rm -f "$out"
@@ -32,3 +47,6 @@ mmd -i "$out@@1M" ::/boot ::/boot/grub
 mcopy -i "$out@@1M" "$work/grub.cfg" ::/boot/grub/grub.cfg
 mcopy -i "$out@@1M" "$kernel" ::/kernel
 [ -z "$initrd" ] || mcopy -i "$out@@1M" "$initrd" ::/initrd
+for ((i = 0; i < ${#modules[@]}; i += 2)); do
+    mcopy -i "$out@@1M" "${modules[i]}" "::/module$((i / 2))"
+done
