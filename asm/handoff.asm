@@ -15,6 +15,7 @@
 BITS 64
 
 global handoff_start, handoff_end, gdt, enter_kernel, enter_linux, enter_multiboot
+global enter_multiboot_efi64
 
 section .handoff progbits alloc exec
 
@@ -137,4 +138,13 @@ BITS 32
     cld
     jmp edi
 BITS 64
+
+;   void enter_multiboot_efi64(u64 entry, u64 magic, u64 info)
+; The Multiboot2 EFI amd64 entry (header tags 7 and 9): 64-bit mode, the
+; firmware's GDT, IDT and page tables, boot services still running; EAX =
+; the magic, EBX = the information.
+enter_multiboot_efi64:
+    mov eax, esi
+    mov ebx, edx
+    jmp rdi
 handoff_end:

@@ -497,6 +497,13 @@ struct memmap boot_final_map(struct boot_layout *layout)
                             layout->map_scratch };
 }
 
+int boot_keeps_boot_services(const struct boot_layout *layout)
+{
+    const struct multiboot_image *mb = &layout->multiboot.image;
+    return layout->machine->firmware == EMBEDBOOT_FIRMWARE_UEFI &&
+           layout->hdr->protocol == PROTOCOL_MULTIBOOT2 && mb->efi_boot_services && mb->efi64_entry;
+}
+
 void boot_enter(const struct boot_layout *layout, const struct memmap *final_map)
 {
     if (layout->hdr->protocol == PROTOCOL_LINUX)

@@ -204,6 +204,11 @@ void boot_finish_memory_map(struct boot_layout *layout, struct memmap *map);
  * still print on ConOut). */
 void boot_log_layout(const struct boot_layout *layout);
 
+/* UEFI: the protocol enters the kernel with boot services running (a
+ * Multiboot2 kernel with the EFI boot services and amd64 entry tags); the
+ * front end then does not exit them. */
+int boot_keeps_boot_services(const struct boot_layout *layout);
+
 /* Hand over to the kernel through the header's protocol (c/proto/). */
 __attribute__((noreturn))
 void boot_enter(const struct boot_layout *layout, const struct memmap *final_map);

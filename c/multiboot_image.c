@@ -79,9 +79,10 @@ static int plan_address_fields(uint64_t size, uint32_t header_addr, uint32_t loa
 static int plan_elf(const uint8_t *file, uint64_t size, struct multiboot_image *mb,
                     struct mb_result *why)
 {
-    int is64 = file[EI_CLASS] == ELFCLASS64;
-    if (size < 52 || (file[EI_CLASS] != ELFCLASS32 && !is64) || file[EI_DATA] != ELFDATA2LSB)
-        return fail(why, MB_ELF, file[EI_CLASS], 0);
+    int is64 = size > EI_CLASS && file[EI_CLASS] == ELFCLASS64;
+    if (size < (is64 ? 64u : 52u) || (file[EI_CLASS] != ELFCLASS32 && !is64) ||
+        file[EI_DATA] != ELFDATA2LSB)
+        return fail(why, MB_ELF, size, is64 ? 64 : 52);
     uint64_t phoff = is64 ? le64(file + 32) : le32(file + 28);
     unsigned phentsize = file[is64 ? 54 : 42] | file[is64 ? 55 : 43] << 8;
     unsigned phnum = file[is64 ? 56 : 44] | file[is64 ? 57 : 45] << 8;
@@ -170,9 +171,15 @@ static int mb2_tag(const uint8_t *tag, uint32_t size, struct multiboot_image *mb
     case MB2_HEADER_CONSOLE:
     case MB2_HEADER_RELOCATABLE:              /* loaded where it is linked */
         return 0;
-    case MB2_HEADER_EFI_BS:
-    case MB2_HEADER_ENTRY_EFI32:
-    case MB2_HEADER_ENTRY_EFI64:              /* entered after ExitBootServices instead */
+    case MB2_HEADER_EFI_BS:                   /* with tag 9: the EFI entry, boot services on */
+        mb->efi_boot_services = 1;
+        return 0;
+    case MB2_HEADER_ENTRY_EFI64:
+        if (size < 12)
+            return fail(why, MB_HEADER_TRUNCATED, size, 12);
+        mb->efi64_entry = le32(tag + 8);
+        return 0;
+    case MB2_HEADER_ENTRY_EFI32:              /* no 32-bit UEFI here */
         return optional ? 0 : fail(why, MB_UNSUPPORTED_TAG, type, 0);
     default:
         (void)file;
@@ -297,8 +304,8 @@ void multiboot_error_message(const struct mb_result *r, char *buf, size_t n)
         fmt_format(buf, n, "Multiboot2 header tag %llu: unknown and not optional", v);
         break;
     case MB_UNSUPPORTED_TAG:
-        fmt_format(buf, n, "Multiboot2 header tag %llu (EFI boot services entry): required, "
-                   "and embedboot enters after ExitBootServices", v);
+        fmt_format(buf, n, "Multiboot2 header tag %llu (EFI i386 entry): required, and embedboot "
+                   "runs on x86-64 UEFI only", v);
         break;
     case MB_UNSUPPORTED_REQUEST:
         fmt_format(buf, n, "Multiboot2 information request: tag %llu is required and embedboot "

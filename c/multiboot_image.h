@@ -56,6 +56,8 @@ struct multiboot_image {
     unsigned count;
     struct mb_piece piece[MB_MAX_PIECES];
     int elf;                          /* loaded from ELF (ELF sections can be given) */
+    int efi_boot_services;            /* MB2 tag 7: enter with boot services running */
+    uint64_t efi64_entry;             /* MB2 tag 9: the 64-bit EFI entry, or 0 */
 };
 
 /* The MB2 information tags embedboot can give (bit per type). */

@@ -16,7 +16,7 @@
 #define MiB      0x100000ull
 #define FOUR_GIB 0x100000000ull
 
-extern const uint8_t handoff_start[], enter_multiboot[];
+extern const uint8_t handoff_start[], enter_multiboot[], enter_multiboot_efi64[];
 typedef void multiboot_entry_fn(uint64_t entry, uint64_t magic, uint64_t info);
 
 static uint64_t pages_of(uint64_t bytes)
@@ -193,7 +193,8 @@ void multiboot_enter(const struct boot_layout *layout, const struct memmap *fina
                                 .cmdline = layout->strings, .module_count = hdr->module_count,
                                 .shdrs = (const uint8_t *)mbl->shdrs, .shnum = mbl->shnum,
                                 .shentsize = mbl->shentsize, .shstrndx = mbl->shstrndx,
-                                .load_base = mbl->image.load_start };
+                                .load_base = mbl->image.load_start,
+                                .efi_boot_services = boot_keeps_boot_services(layout) };
     for (unsigned i = 0; i < hdr->module_count; i++)
         in.module[i] = (struct mb_info_module){ mbl->module_phys[i], hdr->module[i].size,
                                                 layout->strings + hdr->module[i].cmdline_offset };
@@ -202,9 +203,14 @@ void multiboot_enter(const struct boot_layout *layout, const struct memmap *fina
     if (!info)
         panic("the Multiboot information does not fit its %llu bytes",
               (unsigned long long)mbl->info_capacity);
-    nmi_unmask();
+    /* The EFI amd64 entry: 64-bit, on the firmware's tables, boot services
+     * running. Else 32-bit protected mode with paging off. */
+    const uint8_t *how = in.efi_boot_services ? enter_multiboot_efi64 : enter_multiboot;
+    uint64_t entry = in.efi_boot_services ? mbl->image.efi64_entry : mbl->image.entry;
+    if (!in.efi_boot_services)
+        nmi_unmask();
     multiboot_entry_fn *enter = (multiboot_entry_fn *)(layout->machine->handoff_start +
-                                                       (uint64_t)(enter_multiboot - handoff_start));
-    enter(mbl->image.entry, version == 2 ? MB2_BOOT_MAGIC : MB1_BOOT_MAGIC, info);
+                                                       (uint64_t)(how - handoff_start));
+    enter(entry, version == 2 ? MB2_BOOT_MAGIC : MB1_BOOT_MAGIC, info);
     __builtin_unreachable();
 }

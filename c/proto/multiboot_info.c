@@ -221,6 +221,8 @@ static uint64_t build_mb2(struct area *a, const struct mb_info_input *in)
         memcpy(t + 5, in->shdrs, (uint64_t)in->shnum * in->shentsize);
     }
     mb2_firmware_tables(a, in);
+    if (in->efi_boot_services)
+        tag(a, MB2_TAG_EFI_BS, 8);
     uint32_t *base = tag(a, MB2_TAG_LOAD_BASE_ADDR, 12);
     base[2] = (uint32_t)in->load_base;
     tag(a, MB2_TAG_END, 8);

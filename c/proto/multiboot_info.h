@@ -20,6 +20,7 @@ struct mb_info_input {
     const uint8_t *shdrs;                 /* the ELF section headers, or NULL */
     uint32_t shnum, shentsize, shstrndx;
     uint64_t load_base;                   /* the lowest address loaded */
+    int efi_boot_services;                /* entered with boot services running: tag 18 */
 };
 
 /* The information for `version` (1 or 2) at `area` (identity-mapped:

@@ -57,7 +57,10 @@ __attribute__((noreturn)) static void boot(void)
     boot_log_layout(&layout);
 
     struct memmap final_map = boot_final_map(&layout);
-    uefi_exit_boot_services(&final_map, &machine.efi);
+    if (boot_keeps_boot_services(&layout))
+        uefi_memory_map_now(&final_map, &machine.efi);
+    else
+        uefi_exit_boot_services(&final_map, &machine.efi);
     boot_finish_memory_map(&layout, &final_map);
     boot_enter(&layout, &final_map);
 }

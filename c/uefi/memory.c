@@ -213,13 +213,26 @@ static void exit_boot_services(void)
     panic("ExitBootServices failed 8 times");
 }
 
-void uefi_exit_boot_services(struct memmap *final_map, struct boot_efi *efi)
+static void describe_exit_map(struct memmap *final_map, struct boot_efi *efi)
 {
-    exit_boot_services();
     efi->memmap = (uint64_t)map;
     efi->memmap_size = map_size;
     efi->descriptor_size = descriptor_size;
     efi->descriptor_version = descriptor_version;
     if (clean_map(final_map))
         panic("boot info memory map overflow");
+}
+
+void uefi_exit_boot_services(struct memmap *final_map, struct boot_efi *efi)
+{
+    exit_boot_services();
+    describe_exit_map(final_map, efi);
+}
+
+void uefi_memory_map_now(struct memmap *final_map, struct boot_efi *efi)
+{
+    if (read_map() != EFI_SUCCESS)
+        panic("GetMemoryMap failed");
+    console_printf("embedboot: uefi: boot services left running for the kernel\n");
+    describe_exit_map(final_map, efi);
 }

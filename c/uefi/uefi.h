@@ -50,6 +50,9 @@ void uefi_release_all(void);
  * the map it was called with in *efi (Linux takes it). */
 void uefi_exit_boot_services(struct memmap *final_map, struct boot_efi *efi);
 
+/* The same, with boot services left running: the map as it is now. */
+void uefi_memory_map_now(struct memmap *final_map, struct boot_efi *efi);
+
 /* kernel_file.c: KERNEL_ON_ESP: \kernel.elf from the volume this
  * application was loaded from. 0 and *blob set, or -1 if there is none. */
 int uefi_read_kernel_file(const uint8_t **blob, uint64_t *size);

@@ -104,8 +104,11 @@ TEST(mb2_tags_and_refusals)
     CHECK_EQ(check(0, &mb), MB_UNKNOWN_TAG);
     make_mb2_flat(99, MB2_TAG_OPTIONAL, 0);
     CHECK_EQ(check(0, &mb), MB_OK);
-    make_mb2_flat(MB2_HEADER_ENTRY_EFI64, 0, 0x200200);
+    make_mb2_flat(MB2_HEADER_ENTRY_EFI32, 0, 0x200200);
     CHECK_EQ(check(0, &mb), MB_UNSUPPORTED_TAG);
+    make_mb2_flat(MB2_HEADER_ENTRY_EFI64, 0, 0x200200);
+    CHECK_EQ(check(0, &mb), MB_OK);
+    CHECK_EQ(mb.efi64_entry, 0x200200);
     make_mb2_flat(MB2_HEADER_MODULE_ALIGN, 0, 0);
     put32(12, 0xdead);                        /* architecture, checksum fixed */
     put32(20, -(MB2_HEADER_MAGIC + 0xdead + 80));
@@ -114,6 +117,21 @@ TEST(mb2_tags_and_refusals)
     put32(20, 1);
     CHECK_EQ(check(0, &mb), MB_BAD_CHECKSUM);
     CHECK(multiboot_present(file, sizeof(file)));
+}
+
+/* Found by fuzz_multiboot: a 56-byte ELF64 (shorter than its header) with
+ * a Multiboot header inside; the program header fields lie past its end. */
+TEST(short_elf64_with_a_header_is_refused)
+{
+    static struct multiboot_image mb;
+    struct mb_result why;
+    uint8_t *small = calloc(1, 56);                  /* ASan guards its end */
+    memcpy(small, "\x7f" "ELF\x02\x01\x01", 7);
+    uint32_t header[3] = { MB1_HEADER_MAGIC, 0, -MB1_HEADER_MAGIC };
+    memcpy(small + 40, header, 12);
+    CHECK_EQ(multiboot_check(small, 56, 0, &mb, &why), -1);
+    CHECK_EQ(why.error, MB_ELF);
+    free(small);
 }
 
 static struct embedboot_memory_region regions[8];
@@ -184,5 +202,5 @@ TEST(mb2_information)
                    (1u << MB2_TAG_FRAMEBUFFER) | (1u << MB2_TAG_LOAD_BASE_ADDR));
 }
 
-UNIT_MAIN(multiboot, T(mb1_address_fields_plan), T(mb2_tags_and_refusals), T(mb1_information),
-          T(mb2_information))
+UNIT_MAIN(multiboot, T(mb1_address_fields_plan), T(mb2_tags_and_refusals),
+          T(short_elf64_with_a_header_is_refused), T(mb1_information), T(mb2_information))
