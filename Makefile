@@ -1,4 +1,5 @@
-# embedboot: turn a 64-bit ELF kernel into a bootable raw disk image.
+# embedboot: turn a kernel (ELF64, a Linux bzImage or a Multiboot kernel) and its
+# modules into one bootable raw disk image, for BIOS and UEFI.
 #
 #   make KERNEL=path/to/kernel.elf image.bin
 #   make run        # the bundled example kernel (or KERNEL=...) in QEMU
