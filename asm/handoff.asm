@@ -54,19 +54,8 @@ enter_kernel:
     push rsi                    ; consumed by the ret below
     mov rdi, rcx
     xor esi, esi
-    xor eax, eax                ; nothing of the loader leaks into the kernel
-    xor ebx, ebx
-    xor ecx, ecx
-    xor edx, edx
-    xor ebp, ebp
-    xor r8d, r8d
-    xor r9d, r9d
-    xor r10d, r10d
-    xor r11d, r11d
-    xor r12d, r12d
-    xor r13d, r13d
-    xor r14d, r14d
-    xor r15d, r15d
+    xor eax, eax
+    ZERO_SCRATCH_REGISTERS
     cld                         ; the ABI wants DF = 0 at a call
     ret                         ; to the entry, leaving the zero return address
 
@@ -83,21 +72,10 @@ enter_linux:
     mov ds, ax
     mov es, ax
     mov ss, ax
-    xor eax, eax                ; nothing of the loader leaks into the kernel
+    xor eax, eax
     mov fs, ax
     mov gs, ax
-    xor ebx, ebx
-    xor ecx, ecx
-    xor edx, edx
-    xor ebp, ebp
-    xor r8d, r8d
-    xor r9d, r9d
-    xor r10d, r10d
-    xor r11d, r11d
-    xor r12d, r12d
-    xor r13d, r13d
-    xor r14d, r14d
-    xor r15d, r15d
+    ZERO_SCRATCH_REGISTERS
     cld
     jmp rdi
 

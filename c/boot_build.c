@@ -409,7 +409,7 @@ uint64_t boot_prepare(struct boot_layout *layout, const struct image_header *hdr
         return linux_pages_needed(layout);
     if (hdr->protocol != PROTOCOL_EMBEDBOOT)
         return multiboot_pages_needed(layout);
-    layout->info_pages = page_up(boot_info_strings_offset(layout) + IMAGE_STRINGS_MAX) / PAGE_SIZE;
+    layout->info_pages = pages_of(boot_info_strings_offset(layout) + IMAGE_STRINGS_MAX);
     layout->phys_size =
         (hdr->features & FEATURE_MAP_PHYSICAL_MEMORY) ? physical_span(layout) : 0;
     layout->phys_level = physical_map_level(layout);
@@ -435,6 +435,13 @@ void boot_require_pages(const struct boot_layout *layout, const char *what)
     if (free_pages < layout->pages_needed)
         panic_as(PANIC_NO_MEMORY, "not enough memory: %s need %llu KiB, %llu KiB are free", what,
                  (unsigned long long)kib(layout->pages_needed), (unsigned long long)kib(free_pages));
+}
+
+void boot_alloc_final_map(struct boot_layout *layout, const struct frames_where *where)
+{
+    layout->final_map_phys =
+        boot_alloc(layout, pages_of(layout->max_regions * sizeof(struct embedboot_memory_region)),
+                   where, EMBEDBOOT_MEMORY_BOOTLOADER, "memory map");
 }
 
 void boot_keep_taken(struct boot_layout *layout)

@@ -191,6 +191,11 @@ void boot_load_modules(struct boot_layout *layout, const struct boot_payloads *p
  * protocol's estimate, naming what it needs them for. */
 void boot_require_pages(const struct boot_layout *layout, const char *what);
 
+/* Frames (within `where`) for the final memory map (max_regions regions)
+ * of a protocol that hands it over in a form of its own (Linux,
+ * Multiboot): final_map_phys. */
+void boot_alloc_final_map(struct boot_layout *layout, const struct frames_where *where);
+
 /* Take the front end's taken range out of the pool; a protocol that must
  * place its kernel first (where the BIOS blob may lie) calls it after. */
 void boot_keep_taken(struct boot_layout *layout);

@@ -13,7 +13,7 @@ uint64_t boot_modules_pages(const struct boot_layout *layout)
 {
     uint64_t pages = 0;
     for (unsigned i = 0; i < layout->hdr->module_count; i++)
-        pages += page_up(layout->hdr->module[i].size) / PAGE_SIZE;
+        pages += pages_of(layout->hdr->module[i].size);
     return pages;
 }
 
@@ -30,7 +30,7 @@ void boot_load_modules(struct boot_layout *layout, const struct boot_payloads *p
         panic("no free 512 GiB region of the address space for the modules");
     for (unsigned i = 0; i < payloads->module_count; i++) {
         const struct boot_module *m = &payloads->module[i];
-        uint64_t pages = page_up(m->size) / PAGE_SIZE;
+        uint64_t pages = pages_of(m->size);
         if (!pages) {                       /* an empty file: nothing to map */
             layout->module_virt[i] = virt;
             continue;

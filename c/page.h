@@ -14,6 +14,12 @@ static inline uint64_t page_up(uint64_t a)
                                             : (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 }
 
+/* Whole pages for `bytes`. */
+static inline uint64_t pages_of(uint64_t bytes)
+{
+    return page_up(bytes) / PAGE_SIZE;
+}
+
 /* 48-bit canonical: bits 63..47 all equal (4-level paging). */
 static inline int is_canonical(uint64_t addr)
 {

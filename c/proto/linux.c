@@ -27,11 +27,6 @@ static const struct boot_module *initrd_of(const struct boot_payloads *payloads)
     return payloads->module_count ? &payloads->module[0] : &none;
 }
 
-static uint64_t pages_of(uint64_t bytes)
-{
-    return page_up(bytes) / PAGE_SIZE;
-}
-
 /* The kernel's footprint: init_size from its load address. */
 static uint64_t kernel_pages(const struct linux_layout *lx)
 {
@@ -110,9 +105,7 @@ static void place_tables(struct boot_layout *layout)
     if (!lx->cmdline_phys)
         lx->cmdline_phys = boot_alloc(layout, cmdline_pages, &anywhere,
                                       EMBEDBOOT_MEMORY_BOOT_INFO, "command line");
-    layout->final_map_phys =
-        boot_alloc(layout, pages_of(layout->max_regions * sizeof(struct embedboot_memory_region)),
-                   &anywhere, EMBEDBOOT_MEMORY_BOOTLOADER, "memory map");
+    boot_alloc_final_map(layout, &anywhere);
     if (e820_ext_pages(layout))
         lx->e820_ext = boot_alloc(layout, e820_ext_pages(layout), &anywhere,
                                   EMBEDBOOT_MEMORY_BOOT_INFO, "E820 extension");

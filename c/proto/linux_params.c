@@ -4,11 +4,6 @@
 
 #define VGA_TEXT_MODE 3
 
-uint32_t linux_e820_type(const struct embedboot_memory_region *r, uint32_t firmware)
-{
-    return memmap_e820_type(r, firmware);
-}
-
 int linux_fill_e820(struct linux_boot_params *bp, struct linux_setup_data *ext,
                     unsigned ext_capacity, const struct memmap *map, uint32_t firmware)
 {
@@ -18,7 +13,7 @@ int linux_fill_e820(struct linux_boot_params *bp, struct linux_setup_data *ext,
 
     for (unsigned i = 0; i < map->count; i++) {
         const struct embedboot_memory_region *r = &map->region[i];
-        uint32_t type = linux_e820_type(r, firmware);
+        uint32_t type = memmap_e820_type(r, firmware);
         if (!type)
             continue;
         if (last && last->type == type && last->addr + last->size == r->start) {

@@ -7,11 +7,8 @@
 #include "../boot_build.h"
 #include "../linux_boot.h"
 
-/* The E820 type Linux gets for a region of the final map: every kind the
- * loader made is RAM again, the firmware's kinds keep their meaning. */
-uint32_t linux_e820_type(const struct embedboot_memory_region *r, uint32_t firmware);
-
-/* The final map as E820 entries, neighbours of one type merged: the first
+/* The final map as E820 entries (memmap_e820_type), neighbours of one
+ * type merged: the first
  * 128 into the zero page, the rest into `ext` (a setup_data with room for
  * ext_capacity entries; may be NULL when there is none). Returns the
  * number of entries, or -1 if they do not fit. */

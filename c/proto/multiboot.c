@@ -19,11 +19,6 @@
 extern const uint8_t handoff_start[], enter_multiboot[], enter_multiboot_efi64[];
 typedef void multiboot_entry_fn(uint64_t entry, uint64_t magic, uint64_t info);
 
-static uint64_t pages_of(uint64_t bytes)
-{
-    return page_up(bytes) / PAGE_SIZE;
-}
-
 static uint64_t kernel_span_start(const struct multiboot_image *mb)
 {
     return mb->load_start & ~(PAGE_SIZE - 1);
@@ -144,9 +139,7 @@ static void place_tables(struct boot_layout *layout, const uint8_t *file, uint64
                                                       layout->machine->efi.memmap_capacity));
     mbl->info_area = boot_alloc(layout, mbl->info_capacity / PAGE_SIZE, &low,
                                 EMBEDBOOT_MEMORY_BOOT_INFO, "Multiboot information");
-    layout->final_map_phys = boot_alloc(layout,
-        pages_of(layout->max_regions * sizeof(struct embedboot_memory_region)), &low,
-        EMBEDBOOT_MEMORY_BOOTLOADER, "memory map");
+    boot_alloc_final_map(layout, &low);
 }
 
 /* A BIOS machine has no EFI tables to give a kernel that requires them. */

@@ -52,24 +52,39 @@ static void basic_memory(const struct memmap *map, uint32_t firmware, uint32_t *
     *upper = (uint32_t)((high_end - MiB) / KiB > 0xffffffffull ? 0xffffffffull : (high_end - MiB) / KiB);
 }
 
-/* The framebuffer in the Multiboot form: EGA text, indexed (mode 13h) or
- * RGB with its fields. */
-struct mb_fb {
+/* The framebuffer fields both Multiboot versions lay out alike (MB1 from
+ * framebuffer_addr, the MB2 tag from addr), then the RGB fields, which
+ * MB2 puts after two reserved bytes. */
+struct mb_fb_common {
     uint64_t addr;
     uint32_t pitch, width, height;
-    uint8_t bpp, type, rgb[6];       /* red position, size, green..., blue... */
-};
+    uint8_t bpp, type;                /* MB_FRAMEBUFFER_*: EGA text, indexed (13h), RGB */
+} __attribute__((packed));
 
-static struct mb_fb framebuffer(const struct boot_machine *m)
+_Static_assert(offsetof(struct mb1_info, red_position) - offsetof(struct mb1_info, framebuffer_addr) ==
+               sizeof(struct mb_fb_common), "MB1 framebuffer fields");
+_Static_assert(offsetof(struct mb2_tag_framebuffer, reserved) - offsetof(struct mb2_tag_framebuffer, addr) ==
+               sizeof(struct mb_fb_common), "MB2 framebuffer fields");
+
+static uint8_t framebuffer_type(const struct boot_machine *m)
+{
+    return m->fb.pixel_format == EMBEDBOOT_PIXELS_TEXT    ? MB_FRAMEBUFFER_TEXT
+           : m->fb.pixel_format == EMBEDBOOT_PIXELS_INDEX ? MB_FRAMEBUFFER_INDEXED
+                                                          : MB_FRAMEBUFFER_RGB;
+}
+
+/* The common fields at `common`, the RGB fields (red position, size,
+ * green..., blue...) at `rgb` when the framebuffer is RGB. */
+static void framebuffer(const struct boot_machine *m, void *common, void *rgb)
 {
     const struct embedboot_framebuffer *fb = &m->fb;
-    return (struct mb_fb){
-        fb->physical_address, fb->stride, fb->width, fb->height, (uint8_t)fb->bits_per_pixel,
-        fb->pixel_format == EMBEDBOOT_PIXELS_TEXT    ? MB_FRAMEBUFFER_TEXT
-        : fb->pixel_format == EMBEDBOOT_PIXELS_INDEX ? MB_FRAMEBUFFER_INDEXED
-                                                     : MB_FRAMEBUFFER_RGB,
-        { fb->red_shift, fb->red_size, fb->green_shift, fb->green_size, fb->blue_shift,
-          fb->blue_size } };
+    struct mb_fb_common c = { fb->physical_address, fb->stride, fb->width, fb->height,
+                              (uint8_t)fb->bits_per_pixel, framebuffer_type(m) };
+    const uint8_t fields[6] = { fb->red_shift, fb->red_size, fb->green_shift, fb->green_size,
+                                fb->blue_shift, fb->blue_size };
+    memcpy(common, &c, sizeof(c));
+    if (c.type == MB_FRAMEBUFFER_RGB)
+        memcpy(rgb, fields, sizeof(fields));
 }
 
 static uint64_t build_mb1(struct area *a, const struct mb_info_input *in)
@@ -112,15 +127,9 @@ static uint64_t build_mb1(struct area *a, const struct mb_info_input *in)
         info->elf_shndx = in->shstrndx;
     }
     if (m->has_framebuffer) {
-        struct mb_fb fb = framebuffer(m);
         info->flags |= MB1_INFO_FRAMEBUFFER;
-        info->framebuffer_addr = fb.addr;
-        info->framebuffer_pitch = fb.pitch;
-        info->framebuffer_width = fb.width;
-        info->framebuffer_height = fb.height;
-        info->framebuffer_bpp = fb.bpp;
-        info->framebuffer_type = fb.type;
-        memcpy((uint8_t *)info + offsetof(struct mb1_info, red_position), fb.rgb, 6);
+        framebuffer(m, (uint8_t *)info + offsetof(struct mb1_info, framebuffer_addr),
+                    (uint8_t *)info + offsetof(struct mb1_info, red_position));
     }
     return (uint64_t)info;
 }
@@ -201,17 +210,10 @@ static uint64_t build_mb2(struct area *a, const struct mb_info_input *in)
     }
     mb2_memory(a, in);
     if (m->has_framebuffer) {
-        struct mb_fb fb = framebuffer(m);
-        int rgb = fb.type == MB_FRAMEBUFFER_RGB;
-        struct mb2_tag_framebuffer *t = tag(a, MB2_TAG_FRAMEBUFFER, rgb ? sizeof(*t) : 32);
-        t->addr = fb.addr;
-        t->pitch = fb.pitch;
-        t->width = fb.width;
-        t->height = fb.height;
-        t->bpp = fb.bpp;
-        t->framebuffer_type = fb.type;
-        if (rgb)                                      /* else no colour fields (no palette) */
-            memcpy((uint8_t *)t + offsetof(struct mb2_tag_framebuffer, red_position), fb.rgb, 6);
+        int rgb = framebuffer_type(m) == MB_FRAMEBUFFER_RGB;   /* else no colour fields */
+        uint8_t *t = tag(a, MB2_TAG_FRAMEBUFFER, rgb ? sizeof(struct mb2_tag_framebuffer) : 32);
+        framebuffer(m, t + offsetof(struct mb2_tag_framebuffer, addr),
+                    t + offsetof(struct mb2_tag_framebuffer, red_position));
     }
     if (in->shdrs) {
         uint32_t *t = tag(a, MB2_TAG_ELF_SECTIONS, 20 + (uint64_t)in->shnum * in->shentsize);

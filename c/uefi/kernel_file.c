@@ -49,7 +49,7 @@ int uefi_read_kernel_file(const uint8_t **blob, uint64_t *size)
     uint64_t n = file_size(file);
     if (!n)
         panic("\\kernel.elf: empty, or its size cannot be read");
-    uint8_t *buffer = (uint8_t *)uefi_alloc_pages(page_up(n) / PAGE_SIZE, "\\kernel.elf");
+    uint8_t *buffer = (uint8_t *)uefi_alloc_pages(pages_of(n), "\\kernel.elf");
     for (uint64_t done = 0; done < n;) {
         uint64_t chunk = n - done;
         if (file->read(file, &chunk, buffer + done) != EFI_SUCCESS || !chunk)

@@ -101,7 +101,7 @@ static void allocate_map_buffer(void)
         EFI_BUFFER_TOO_SMALL || descriptor_size < sizeof(struct efi_memory_descriptor))
         panic("GetMemoryMap does not report its size");
     map_capacity = size + MAP_SLACK * descriptor_size;
-    map = (uint8_t *)uefi_alloc_pages(page_up(map_capacity) / PAGE_SIZE, "memory map");
+    map = (uint8_t *)uefi_alloc_pages(pages_of(map_capacity), "memory map");
 }
 
 static efi_status read_map(void)
