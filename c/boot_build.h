@@ -103,7 +103,6 @@ struct multiboot_layout {
     uint64_t module_phys[IMAGE_MODULES_MAX];
     uint64_t info_area, info_capacity; /* below 4 GiB; filled at the entry */
     uint64_t shdrs;                    /* a copy of the ELF section headers, or 0 */
-    uint32_t shnum, shentsize, shstrndx;
     uint64_t info;                     /* the structure's address, EBX */
 };
 

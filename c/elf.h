@@ -1,4 +1,5 @@
-/* The ELF64 structures embedboot reads (our own copy: stage 4 has no libc). */
+/* The ELF structures embedboot reads (our own copy: stage 4 has no libc):
+ * ELF64 for native kernels, ELF32 too for Multiboot ones. */
 #ifndef ELF_H_EMBEDBOOT
 #define ELF_H_EMBEDBOOT
 
@@ -32,9 +33,69 @@ struct elf64_phdr {
     uint64_t p_align;
 };
 
+struct elf64_shdr {
+    uint32_t sh_name;
+    uint32_t sh_type;
+    uint64_t sh_flags;
+    uint64_t sh_addr;
+    uint64_t sh_offset;
+    uint64_t sh_size;
+    uint32_t sh_link;
+    uint32_t sh_info;
+    uint64_t sh_addralign;
+    uint64_t sh_entsize;
+};
+
+struct elf32_ehdr {
+    uint8_t  e_ident[16];
+    uint16_t e_type;
+    uint16_t e_machine;
+    uint32_t e_version;
+    uint32_t e_entry;
+    uint32_t e_phoff;
+    uint32_t e_shoff;
+    uint32_t e_flags;
+    uint16_t e_ehsize;
+    uint16_t e_phentsize;
+    uint16_t e_phnum;
+    uint16_t e_shentsize;
+    uint16_t e_shnum;
+    uint16_t e_shstrndx;
+};
+
+struct elf32_phdr {
+    uint32_t p_type;
+    uint32_t p_offset;
+    uint32_t p_vaddr;
+    uint32_t p_paddr;
+    uint32_t p_filesz;
+    uint32_t p_memsz;
+    uint32_t p_flags;
+    uint32_t p_align;
+};
+
+struct elf32_shdr {
+    uint32_t sh_name;
+    uint32_t sh_type;
+    uint32_t sh_flags;
+    uint32_t sh_addr;
+    uint32_t sh_offset;
+    uint32_t sh_size;
+    uint32_t sh_link;
+    uint32_t sh_info;
+    uint32_t sh_addralign;
+    uint32_t sh_entsize;
+};
+
+_Static_assert(sizeof(struct elf64_ehdr) == 64 && sizeof(struct elf64_phdr) == 56 &&
+               sizeof(struct elf64_shdr) == 64, "ELF64 layouts");
+_Static_assert(sizeof(struct elf32_ehdr) == 52 && sizeof(struct elf32_phdr) == 32 &&
+               sizeof(struct elf32_shdr) == 40, "ELF32 layouts");
+
 #define EI_CLASS    4
 #define EI_DATA     5
 #define EI_VERSION  6
+#define ELFCLASS32  1
 #define ELFCLASS64  2
 #define ELFDATA2LSB 1
 #define EV_CURRENT  1
@@ -43,6 +104,7 @@ struct elf64_phdr {
 #define EM_X86_64   62
 #define PT_LOAD     1
 #define PT_TLS      7
+#define SHT_NOBITS  8
 #define PF_X        1
 #define PF_W        2
 #define PF_R        4

@@ -4,11 +4,10 @@
 
 #include "elf.h"
 #include "fmt.h"
+#include "page.h"
 
 #define MiB        0x100000ull
 #define FOUR_GIB   0x100000000ull
-#define ELFCLASS32 1
-#define EM_386     3
 
 static int fail(struct mb_result *why, enum mb_error e, uint64_t value, uint64_t limit)
 {
@@ -19,11 +18,6 @@ static int fail(struct mb_result *why, enum mb_error e, uint64_t value, uint64_t
 static uint32_t le32(const uint8_t *p)
 {
     return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-    return le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
 /* The offset of `magic` at `align` within the first `range` bytes, or -1. */
@@ -75,36 +69,138 @@ static int plan_address_fields(uint64_t size, uint32_t header_addr, uint32_t loa
     return 0;
 }
 
+/* The ELF header fields the plan uses, from either class. */
+struct elf_any_ehdr {
+    uint64_t entry, phoff, shoff;
+    unsigned phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+static struct elf_any_ehdr read_ehdr(const uint8_t *file, int is64)
+{
+    if (is64) {
+        struct elf64_ehdr e;
+        memcpy(&e, file, sizeof(e));
+        return (struct elf_any_ehdr){ e.e_entry, e.e_phoff, e.e_shoff, e.e_phentsize, e.e_phnum,
+                                      e.e_shentsize, e.e_shnum, e.e_shstrndx };
+    }
+    struct elf32_ehdr e;
+    memcpy(&e, file, sizeof(e));
+    return (struct elf_any_ehdr){ e.e_entry, e.e_phoff, e.e_shoff, e.e_phentsize, e.e_phnum,
+                                  e.e_shentsize, e.e_shnum, e.e_shstrndx };
+}
+
+/* A PT_LOAD program header as a piece (memsz 0 for any other type). */
+static struct mb_piece read_phdr(const uint8_t *ph, int is64)
+{
+    if (is64) {
+        struct elf64_phdr p;
+        memcpy(&p, ph, sizeof(p));
+        return p.p_type == PT_LOAD ? (struct mb_piece){ p.p_paddr, p.p_offset, p.p_filesz, p.p_memsz }
+                                   : (struct mb_piece){ 0, 0, 0, 0 };
+    }
+    struct elf32_phdr p;
+    memcpy(&p, ph, sizeof(p));
+    return p.p_type == PT_LOAD ? (struct mb_piece){ p.p_paddr, p.p_offset, p.p_filesz, p.p_memsz }
+                               : (struct mb_piece){ 0, 0, 0, 0 };
+}
+
+struct mb_section multiboot_section(const struct multiboot_image *mb, const uint8_t *shdrs,
+                                    unsigned i)
+{
+    const uint8_t *at = shdrs + (uint64_t)i * mb->shentsize;
+    if (mb->elf64) {
+        struct elf64_shdr h;
+        memcpy(&h, at, sizeof(h));
+        return (struct mb_section){ h.sh_type, h.sh_addr, h.sh_offset, h.sh_size, h.sh_addralign };
+    }
+    struct elf32_shdr h;
+    memcpy(&h, at, sizeof(h));
+    return (struct mb_section){ h.sh_type, h.sh_addr, h.sh_offset, h.sh_size, h.sh_addralign };
+}
+
+void multiboot_section_set_addr(const struct multiboot_image *mb, uint8_t *shdrs, unsigned i,
+                                uint64_t addr)
+{
+    uint8_t *at = shdrs + (uint64_t)i * mb->shentsize;
+    if (mb->elf64) {
+        memcpy(at + offsetof(struct elf64_shdr, sh_addr), &addr, sizeof(uint64_t));
+    } else {
+        uint32_t addr32 = (uint32_t)addr;            /* the area lies below 4 GiB */
+        memcpy(at + offsetof(struct elf32_shdr, sh_addr), &addr32, sizeof(addr32));
+    }
+}
+
+int multiboot_section_loaded(unsigned i, const struct mb_section *s)
+{
+    return i != 0 && s->addr == 0 && s->size != 0 && s->type != SHT_NOBITS;
+}
+
+uint64_t multiboot_section_place(const struct mb_section *s, uint64_t *used)
+{
+    uint64_t align = s->align > 1 && !(s->align & (s->align - 1)) ? s->align : 1;
+    if (align > PAGE_SIZE)
+        align = PAGE_SIZE;                           /* the area itself is page-aligned */
+    uint64_t at = (*used + align - 1) & ~(align - 1);
+    *used = at + s->size;
+    return at;
+}
+
+/* The section headers, and room for the sections that no segment loads
+ * (sh_addr 0: symbols, strings, debug information), which GRUB also
+ * loads and gives their addresses. A file without section headers has
+ * none to give. */
+static int plan_sections(const uint8_t *file, uint64_t size, const struct elf_any_ehdr *e,
+                         struct multiboot_image *mb, struct mb_result *why)
+{
+    unsigned entsize = mb->elf64 ? sizeof(struct elf64_shdr) : sizeof(struct elf32_shdr);
+    if (!e->shoff || !e->shnum)
+        return 0;
+    if (e->shentsize != entsize || e->shoff > size ||
+        (uint64_t)e->shnum * entsize > size - e->shoff || e->shstrndx >= e->shnum)
+        return fail(why, MB_SECTION_HEADERS, e->shoff, size);
+    mb->shoff = e->shoff;
+    mb->shnum = e->shnum;
+    mb->shentsize = entsize;
+    mb->shstrndx = e->shstrndx;
+    for (unsigned i = 0; i < mb->shnum; i++) {
+        struct mb_section s = multiboot_section(mb, file + mb->shoff, i);
+        if (!multiboot_section_loaded(i, &s))
+            continue;
+        if (s.offset > size || s.size > size - s.offset)
+            return fail(why, MB_SECTION, i, size);
+        multiboot_section_place(&s, &mb->sections_size);
+    }
+    return 0;
+}
+
 /* ELF32 or ELF64 program headers: PT_LOAD segments at p_paddr. */
 static int plan_elf(const uint8_t *file, uint64_t size, struct multiboot_image *mb,
                     struct mb_result *why)
 {
     int is64 = size > EI_CLASS && file[EI_CLASS] == ELFCLASS64;
-    if (size < (is64 ? 64u : 52u) || (file[EI_CLASS] != ELFCLASS32 && !is64) ||
-        file[EI_DATA] != ELFDATA2LSB)
-        return fail(why, MB_ELF, size, is64 ? 64 : 52);
-    uint64_t phoff = is64 ? le64(file + 32) : le32(file + 28);
-    unsigned phentsize = file[is64 ? 54 : 42] | file[is64 ? 55 : 43] << 8;
-    unsigned phnum = file[is64 ? 56 : 44] | file[is64 ? 57 : 45] << 8;
-    if (phentsize != (is64 ? 56u : 32u) || phoff > size || (uint64_t)phnum * phentsize > size - phoff)
-        return fail(why, MB_ELF, phoff, size);
-    mb->entry = is64 ? le64(file + 24) : le32(file + 24);
-    for (unsigned i = 0; i < phnum; i++) {
-        const uint8_t *ph = file + phoff + (uint64_t)i * phentsize;
-        if (le32(ph) != PT_LOAD)
-            continue;
-        struct mb_piece p = is64 ? (struct mb_piece){ le64(ph + 24), le64(ph + 8), le64(ph + 32), le64(ph + 40) }
-                                 : (struct mb_piece){ le32(ph + 12), le32(ph + 4), le32(ph + 16), le32(ph + 20) };
+    unsigned ehsize = is64 ? sizeof(struct elf64_ehdr) : sizeof(struct elf32_ehdr);
+    unsigned phentsize = is64 ? sizeof(struct elf64_phdr) : sizeof(struct elf32_phdr);
+    if (size < ehsize || (file[EI_CLASS] != ELFCLASS32 && !is64) || file[EI_DATA] != ELFDATA2LSB)
+        return fail(why, MB_ELF, size, ehsize);
+    struct elf_any_ehdr e = read_ehdr(file, is64);
+    if (e.phentsize != phentsize || e.phoff > size || (uint64_t)e.phnum * phentsize > size - e.phoff)
+        return fail(why, MB_ELF, e.phoff, size);
+    mb->elf64 = is64;
+    mb->entry = e.entry;
+    for (unsigned i = 0; i < e.phnum; i++) {
+        struct mb_piece p = read_phdr(file + e.phoff + (uint64_t)i * phentsize, is64);
         if (!p.memsz)
             continue;
         if (p.filesz > p.memsz || p.offset > size || p.filesz > size - p.offset)
             return fail(why, MB_ELF, p.offset + p.filesz, size);
         if (mb->count == MB_MAX_PIECES)
-            return fail(why, MB_TOO_MANY_PIECES, phnum, MB_MAX_PIECES);
+            return fail(why, MB_TOO_MANY_PIECES, e.phnum, MB_MAX_PIECES);
         mb->piece[mb->count++] = p;
     }
     mb->elf = 1;
-    return mb->count ? 0 : fail(why, MB_NOT_LOADABLE, 0, 0);
+    if (!mb->count)
+        return fail(why, MB_NOT_LOADABLE, 0, 0);
+    return plan_sections(file, size, &e, mb, why);
 }
 
 /* Every piece in [1 MiB, 4 GiB), the entry inside one of them. */
@@ -333,6 +429,14 @@ void multiboot_error_message(const struct mb_result *r, char *buf, size_t n)
         break;
     case MB_ENTRY:
         fmt_format(buf, n, "Multiboot kernel: entry point 0x%llx is not in what is loaded", v);
+        break;
+    case MB_SECTION_HEADERS:
+        fmt_format(buf, n, "Multiboot kernel: malformed ELF section headers at offset 0x%llx "
+                   "(file of %llu bytes)", v, limit);
+        break;
+    case MB_SECTION:
+        fmt_format(buf, n, "Multiboot kernel: ELF section %llu lies outside the file (%llu bytes)",
+                   v, limit);
         break;
     default:
         fmt_format(buf, n, "no error");

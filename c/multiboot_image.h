@@ -29,6 +29,8 @@ enum mb_error {
     MB_PIECE_LOW,             /* below 1 MiB, which the loader keeps */
     MB_PIECE_HIGH,            /* not below 4 GiB: a 32-bit kernel */
     MB_ENTRY,                 /* the entry point is not in what is loaded, or above 4 GiB */
+    MB_SECTION_HEADERS,       /* the ELF section header table is malformed */
+    MB_SECTION,               /* a section to load lies outside the file */
 };
 
 struct mb_result {
@@ -56,6 +58,10 @@ struct multiboot_image {
     unsigned count;
     struct mb_piece piece[MB_MAX_PIECES];
     int elf;                          /* loaded from ELF (ELF sections can be given) */
+    int elf64;                        /* ELFCLASS64 (Multiboot kernels may be either) */
+    uint64_t shoff;                   /* the section headers in the file; shnum 0: none */
+    unsigned shnum, shentsize, shstrndx;
+    uint64_t sections_size;           /* bytes for the sections no segment loads */
     int efi_boot_services;            /* MB2 tag 7: enter with boot services running */
     uint64_t efi64_entry;             /* MB2 tag 9: the 64-bit EFI entry, or 0 */
 };
@@ -77,6 +83,27 @@ int multiboot_present(const uint8_t *file, uint64_t size);
  * with the reason in *why. */
 int multiboot_check(const uint8_t *file, uint64_t size, int force_v1,
                     struct multiboot_image *mb, struct mb_result *why);
+
+/* One ELF32 or ELF64 section header, widened. */
+struct mb_section {
+    uint32_t type;
+    uint64_t addr, offset, size, align;
+};
+
+/* Section i of the table at shdrs (mb's class and entry size). */
+struct mb_section multiboot_section(const struct multiboot_image *mb, const uint8_t *shdrs,
+                                    unsigned i);
+void multiboot_section_set_addr(const struct multiboot_image *mb, uint8_t *shdrs, unsigned i,
+                                uint64_t addr);
+
+/* Whether section i is one the loader loads besides the segments, as
+ * GRUB does: not the null section, not allocated (sh_addr 0), with bytes
+ * in the file. */
+int multiboot_section_loaded(unsigned i, const struct mb_section *s);
+
+/* The section's offset in the one area that holds all such sections, in
+ * table order, each at its alignment (up to a page); *used grows. */
+uint64_t multiboot_section_place(const struct mb_section *s, uint64_t *used);
 
 void multiboot_error_message(const struct mb_result *r, char *buf, size_t n);
 

@@ -69,6 +69,33 @@ grep -q "check kernel: tags 0x.....[0-9a-f]*" "$LOGS/mb2-uefi-3.serial" &&
 build_image mb1-1 "$MBK" PROTOCOL=multiboot1 CMDLINE="one module" MODULES="$MB/a.bin" &&
     expect_mb mb1-uefi-1 "$T/mb1-1/image.bin" uefi "one module" "$MB/a.bin" ""
 
+# Pixels: with "hold" the kernel draws the colour bars on the RGB
+# framebuffer it was given, using the channel positions it was told, and
+# stays for a screendump; the bars must be there, in their colours.
+MB_BARS=(255,255,255 255,255,0 0,255,255 0,255,0 255,0,255 255,0,0 0,0,255 0,0,0)
+expect_mb_pixels() {   # expect_mb_pixels NAME IMAGE W H [qemu args...]
+    local name=$1 image=$2 w=$3 h=$4 out=""
+    shift 4
+    screenshot "$name" "$image" "$@"
+    # shellcheck disable=SC2046
+    if [ $SHOT_OK = 1 ] &&
+       out=$(build/tests/ppmtool check "$LOGS/$name.ppm" $w $h $(bar_points $w $h "${MB_BARS[@]}") \
+             $((w / 2)),$((h * 5 / 6)),0,0,128) &&
+       grep -q "check kernel: all checks passed" "$LOGS/$name.serial"; then
+        pass "$name: the kernel drew on its ${w}x${h} RGB framebuffer; the screendump has the bars"
+    else
+        fail "$name: pixels on the RGB framebuffer" \
+            "${out:-$(grep -a -m 2 'FAILED\|framebuffer\|error' "$LOGS/$name.serial" | tr '\r\n' '  ')}"
+    fi
+}
+build_image mb2-fb "$MBK" CMDLINE="hold" FRAMEBUFFER=800x600 &&
+    expect_mb_pixels mb2-fb-bios "$T/mb2-fb/image.bin" 800 600
+mapfile -t MB_FW < <(ovmf_args mb2-fb-uefi)
+cp "$T/mb2-fb/image.bin" "$T/mb2-fb/uefi.bin" 2>/dev/null &&
+    expect_mb_pixels mb2-fb-uefi "$T/mb2-fb/uefi.bin" 800 600 "${MB_FW[@]}"
+build_image mb1-fb "$MBK" PROTOCOL=multiboot1 CMDLINE="hold" FRAMEBUFFER=1024x768 &&
+    expect_mb_pixels mb1-fb-bios "$T/mb1-fb/image.bin" 1024 768
+
 # Xen: Debian's hypervisor (gzip, ELF32, both headers: Multiboot2 is used),
 # Debian's Linux as dom0 and the busybox initramfs, as GRUB would start it.
 # expect_xen NAME bios|uefi MIB HOW: Xen's own lines on COM1, until it has
@@ -139,6 +166,14 @@ printf 'BITS 32\nORG 0x200000\n    dd 0x1badb002, 0x10003, -(0x1badb002 + 0x1000
 nasm -f bin -o "$MB/kludge.bin" "$MB/kludge.asm"
 expect_refusal mb-address-fields "$MB/kludge.bin" "Multiboot address fields: 0x100000 lies outside the file" \
     KERNEL="$MB/kludge.bin"
+patch_copy "$MB/shentsize.elf" 46 '\x05'                    # e_shentsize 5: not an ELF32 one
+expect_refusal mb-section-headers "$MB/shentsize.elf" \
+    "Multiboot kernel: malformed ELF section headers at offset 0x" KERNEL="$MB/shentsize.elf"
+SHOFF=$(od -An -tu4 -j 32 -N 4 "$MBK" | tr -d ' ')
+SYMTAB=$(readelf -SW "$MBK" | sed -n 's/^ *\[ *\([0-9]*\)\] \.symtab .*/\1/p')
+patch_copy "$MB/symtab.elf" $((SHOFF + SYMTAB * 40 + 16)) '\xf0\xff\xff\x0f'   # .symtab's sh_offset
+expect_refusal mb-section-outside "$MB/symtab.elf" \
+    "Multiboot kernel: ELF section $SYMTAB lies outside the file" KERNEL="$MB/symtab.elf"
 expect_refusal mb-initrd "" "INITRD is the Linux spelling of one module; a Multiboot kernel takes MODULES" \
     KERNEL="$MBK" INITRD="$MB/a.bin"
 
@@ -168,6 +203,7 @@ cmp_lines=(
     "module 1: [0-9]* bytes, crc32"
     "[0-9]* KiB RAM in the memory map"
     "framebuffer type"
+    "ELF sections:"
 )
 differences=""
 for p in "${cmp_lines[@]}"; do
@@ -185,5 +221,5 @@ grubs=$(sed -n 's/.*check kernel: tags 0x\([0-9a-f]*\).*/\1/p' "$LOGS/grub-mb2.s
 [ -n "$ours" ] && [ -n "$grubs" ] && [ $(( 0x$ours | (1 << 5) | (1 << 10) )) -eq $(( 0x$grubs )) ] ||
     differences="$differences [tags: ours 0x$ours, GRUB's 0x$grubs]"
 [ -z "$differences" ] &&
-    pass "grub-compare: the same modules, CRCs, memory, map and framebuffer as GRUB 2; only the explained differences" ||
+    pass "grub-compare: the same modules, CRCs, memory, map, framebuffer and ELF sections as GRUB 2; only the explained differences" ||
     fail "grub-compare: Multiboot2 field by field against GRUB 2" "$differences"

@@ -33,8 +33,8 @@ static uint64_t kernel_span_pages(const struct multiboot_image *mb)
 static struct mb_info_input info_sizes(const struct boot_layout *layout)
 {
     struct mb_info_input in = { .module_count = layout->hdr->module_count,
-                                .shnum = layout->multiboot.shnum,
-                                .shentsize = layout->multiboot.shentsize };
+                                .shnum = layout->multiboot.image.shnum,
+                                .shentsize = layout->multiboot.image.shentsize };
     return in;
 }
 
@@ -47,30 +47,11 @@ uint64_t multiboot_pages_needed(struct boot_layout *layout)
         modules += pages_of(layout->hdr->module[i].size);
     layout->pages_needed = kernel_span_pages(&mbl->image) + modules +
                            pages_of(layout->hdr->kernel_size) +
+                           pages_of((uint64_t)mbl->image.shnum * mbl->image.shentsize) +
+                           pages_of(mbl->image.sections_size) +
                            pages_of(multiboot_info_bound(&sizes, layout->max_regions,
                                                          layout->machine->efi.memmap_capacity)) + 1;
     return layout->pages_needed;
-}
-
-/* The ELF section headers' place in the file, when it has them. */
-static void find_section_headers(struct multiboot_layout *mbl, const uint8_t *file, uint64_t size,
-                                 uint64_t *offset)
-{
-    int is64 = file[4] == 2;
-    uint64_t shoff = 0;
-    *offset = 0;
-    if (!mbl->image.elf || size < (is64 ? 64u : 52u))
-        return;
-    memcpy(&shoff, file + (is64 ? 40 : 32), is64 ? 8 : 4);
-    uint16_t entsize = file[is64 ? 58 : 46] | file[is64 ? 59 : 47] << 8;
-    uint16_t num = file[is64 ? 60 : 48] | file[is64 ? 61 : 49] << 8;
-    uint16_t strndx = file[is64 ? 62 : 50] | file[is64 ? 63 : 51] << 8;
-    if (!shoff || !num || shoff > size || (uint64_t)num * entsize > size - shoff)
-        return;
-    mbl->shnum = num;
-    mbl->shentsize = entsize;
-    mbl->shstrndx = strndx;
-    *offset = shoff;
 }
 
 static void place_kernel(struct boot_layout *layout)
@@ -122,18 +103,37 @@ static void load_pieces(const struct boot_layout *layout, const uint8_t *file)
         memcpy((void *)mb->piece[i].phys, file + mb->piece[i].offset, mb->piece[i].filesz);
 }
 
-static void place_tables(struct boot_layout *layout, const uint8_t *file, uint64_t size)
+/* A copy of the ELF section headers, and the sections no segment loads
+ * (symbols, strings) in one area, their sh_addr set to where they are. */
+static void place_sections(struct boot_layout *layout, const uint8_t *file)
 {
     static const struct frames_where low = { PAGE_SIZE, MiB, FOUR_GIB, 0 };
     struct multiboot_layout *mbl = &layout->multiboot;
-    uint64_t shoff;
-    find_section_headers(mbl, file, size, &shoff);
-    if (mbl->shnum) {
-        uint64_t bytes = (uint64_t)mbl->shnum * mbl->shentsize;
-        mbl->shdrs = boot_alloc(layout, pages_of(bytes), &low, EMBEDBOOT_MEMORY_BOOT_INFO,
-                                "ELF section headers");
-        memcpy((void *)mbl->shdrs, file + shoff, bytes);
+    const struct multiboot_image *mb = &mbl->image;
+    uint64_t bytes = (uint64_t)mb->shnum * mb->shentsize, used = 0, area = 0;
+
+    if (!mb->shnum)
+        return;
+    mbl->shdrs = boot_alloc(layout, pages_of(bytes), &low, EMBEDBOOT_MEMORY_BOOT_INFO,
+                            "ELF section headers");
+    memcpy((void *)mbl->shdrs, file + mb->shoff, bytes);
+    if (mb->sections_size)
+        area = boot_alloc(layout, pages_of(mb->sections_size), &low, EMBEDBOOT_MEMORY_KERNEL,
+                          "ELF sections");
+    for (unsigned i = 0; i < mb->shnum; i++) {
+        struct mb_section s = multiboot_section(mb, (const uint8_t *)mbl->shdrs, i);
+        if (!multiboot_section_loaded(i, &s))
+            continue;
+        uint64_t at = area + multiboot_section_place(&s, &used);
+        memcpy((void *)at, file + s.offset, s.size);
+        multiboot_section_set_addr(mb, (uint8_t *)mbl->shdrs, i, at);
     }
+}
+
+static void place_info(struct boot_layout *layout)
+{
+    static const struct frames_where low = { PAGE_SIZE, MiB, FOUR_GIB, 0 };
+    struct multiboot_layout *mbl = &layout->multiboot;
     struct mb_info_input sizes = info_sizes(layout);
     mbl->info_capacity = page_up(multiboot_info_bound(&sizes, layout->max_regions,
                                                       layout->machine->efi.memmap_capacity));
@@ -161,7 +161,8 @@ void multiboot_build(struct boot_layout *layout, const struct boot_payloads *pay
     boot_keep_taken(layout);
     place_modules(layout, payloads);
     const uint8_t *file = safe_source(layout, payloads);
-    place_tables(layout, file, payloads->kernel_size);
+    place_sections(layout, file);
+    place_info(layout);
     load_pieces(layout, file);
 }
 
@@ -184,8 +185,9 @@ void multiboot_enter(const struct boot_layout *layout, const struct memmap *fina
     const struct image_header *hdr = layout->hdr;
     struct mb_info_input in = { .machine = layout->machine, .map = final_map,
                                 .cmdline = layout->strings, .module_count = hdr->module_count,
-                                .shdrs = (const uint8_t *)mbl->shdrs, .shnum = mbl->shnum,
-                                .shentsize = mbl->shentsize, .shstrndx = mbl->shstrndx,
+                                .shdrs = (const uint8_t *)mbl->shdrs, .shnum = mbl->image.shnum,
+                                .shentsize = mbl->image.shentsize,
+                                .shstrndx = mbl->image.shstrndx,
                                 .load_base = mbl->image.load_start,
                                 .efi_boot_services = boot_keeps_boot_services(layout) };
     for (unsigned i = 0; i < hdr->module_count; i++)

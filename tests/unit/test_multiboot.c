@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "../../c/elf.h"
 #include "../../c/multiboot_image.h"
 #include "../../c/proto/multiboot_info.h"
 #include "unit.h"
@@ -134,6 +135,75 @@ TEST(short_elf64_with_a_header_is_refused)
     free(small);
 }
 
+/* An ELF32 Multiboot kernel: one segment at 1 MiB (file bytes 0x1000..
+ * 0x2000, the MB1 header at its start), and five sections: null, .text
+ * (allocated), .symtab (0x100 bytes, align 4), .strtab (0x31 bytes) and
+ * .bss-like NOBITS with sh_addr 0, which has no bytes to load. */
+static void make_elf32_with_sections(void)
+{
+    struct elf32_ehdr eh = { .e_type = ET_EXEC, .e_machine = 3, .e_version = EV_CURRENT,
+                             .e_entry = 0x100010, .e_phoff = 52, .e_shoff = 0x3000,
+                             .e_ehsize = 52, .e_phentsize = 32, .e_phnum = 1,
+                             .e_shentsize = 40, .e_shnum = 5, .e_shstrndx = 3 };
+    struct elf32_phdr ph = { PT_LOAD, 0x1000, 0x100000, 0x100000, 0x1000, 0x1000, PF_R | PF_X, 0x1000 };
+    struct elf32_shdr sh[5] = {
+        { 0 },
+        { 1, 1, 6, 0x100000, 0x1000, 0x1000, 0, 0, 16, 0 },
+        { 7, 2, 0, 0, 0x2000, 0x100, 3, 0, 4, 16 },
+        { 15, 3, 0, 0, 0x2100, 0x31, 0, 0, 1, 0 },
+        { 23, SHT_NOBITS, 0, 0, 0x2200, 0x5000, 0, 0, 8, 0 },
+    };
+    memset(file, 0, sizeof(file));
+    memcpy(file, "\x7f" "ELF\x01\x01\x01", 7);
+    memcpy(file + 16, (uint8_t *)&eh + 16, sizeof(eh) - 16);
+    memcpy(file + 52, &ph, sizeof(ph));
+    memcpy(file + 0x3000, sh, sizeof(sh));
+    put32(0x1000, MB1_HEADER_MAGIC);
+    put32(0x1004, 0);
+    put32(0x1008, -MB1_HEADER_MAGIC);
+}
+
+TEST(elf32_sections_are_planned_and_checked)
+{
+    static struct multiboot_image mb;
+    make_elf32_with_sections();
+    CHECK_EQ(check(0, &mb), MB_OK);
+    CHECK_EQ(mb.elf64, 0);
+    CHECK_EQ(mb.shnum, 5);
+    CHECK_EQ(mb.shentsize, 40);
+    CHECK_EQ(mb.shstrndx, 3);
+    CHECK_EQ(mb.shoff, 0x3000);
+    CHECK_EQ(mb.sections_size, 0x131);      /* .symtab at 0, .strtab at 0x100; no NOBITS */
+
+    /* The area's layout, and the addresses written into a copy. */
+    uint8_t copy[5 * 40];
+    memcpy(copy, file + 0x3000, sizeof(copy));
+    uint64_t used = 0;
+    for (unsigned i = 0; i < 5; i++) {
+        struct mb_section sec = multiboot_section(&mb, copy, i);
+        if (multiboot_section_loaded(i, &sec))
+            multiboot_section_set_addr(&mb, copy, i, 0x400000 + multiboot_section_place(&sec, &used));
+    }
+    CHECK_EQ(multiboot_section(&mb, copy, 1).addr, 0x100000);
+    CHECK_EQ(multiboot_section(&mb, copy, 2).addr, 0x400000);
+    CHECK_EQ(multiboot_section(&mb, copy, 3).addr, 0x400100);
+    CHECK_EQ(multiboot_section(&mb, copy, 4).addr, 0);
+
+    put32(0x3000 + 2 * 40 + 16, 0x3ff0);    /* .symtab's offset: runs past the end */
+    CHECK_EQ(check(0, &mb), MB_SECTION);
+    make_elf32_with_sections();
+    put32(0x2e, 0x30005);                   /* e_shentsize 5 (and e_shnum 3) */
+    CHECK_EQ(check(0, &mb), MB_SECTION_HEADERS);
+    make_elf32_with_sections();
+    put32(0x20, 0x3ff0);                    /* e_shoff: the table runs past the end */
+    CHECK_EQ(check(0, &mb), MB_SECTION_HEADERS);
+    make_elf32_with_sections();
+    put32(0x20, 0);                         /* no section headers: none to give */
+    CHECK_EQ(check(0, &mb), MB_OK);
+    CHECK_EQ(mb.shnum, 0);
+    CHECK_EQ(mb.sections_size, 0);
+}
+
 static struct embedboot_memory_region regions[8];
 static uint8_t area[65536] __attribute__((aligned(8)));
 
@@ -203,4 +273,5 @@ TEST(mb2_information)
 }
 
 UNIT_MAIN(multiboot, T(mb1_address_fields_plan), T(mb2_tags_and_refusals),
-          T(short_elf64_with_a_header_is_refused), T(mb1_information), T(mb2_information))
+          T(short_elf64_with_a_header_is_refused), T(elf32_sections_are_planned_and_checked),
+          T(mb1_information), T(mb2_information))

@@ -101,7 +101,7 @@ MB_CFLAGS := -m32 -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib 
     -fno-pic -fno-pie -no-pie -fno-stack-protector -fcf-protection=none -mgeneral-regs-only \
     -fno-asynchronous-unwind-tables -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
     -Wl,-z,noexecstack -Wl,-m,elf_i386
-$(TK)/multiboot.elf: $(TK_SRC)/mb/mbcheck.c $(TK_SRC)/mb/entry.asm $(TK_SRC)/mb/mb.ld c/crc32.c \
+$(TK)/multiboot.elf: $(TK_SRC)/mb/mbcheck.c $(TK_SRC)/mb/entry.asm $(TK_SRC)/mb/mb.ld c/crc32.c c/elf.h \
                      c/multiboot.h
 	$(call say,KERNEL,$@)
 	@mkdir -p $(@D)

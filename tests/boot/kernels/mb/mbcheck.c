@@ -2,16 +2,22 @@
  * kernel is. It checks from the inside the machine state and every field
  * of the Multiboot 1 or Multiboot2 information it gets, prints the command
  * line and each module's size, CRC-32 and command line (tests/lib.sh
- * compares them with what was built in), and exits QEMU with success only
- * if every check holds. */
+ * compares them with what was built in), finds its own symbol through the
+ * ELF sections it was given, draws colour bars on an RGB framebuffer with
+ * the channel positions it was told, and exits QEMU with success only if
+ * every check holds. With "hold" on its command line it says "drawn" and
+ * halts instead, for a screendump (scripts/screenshot.sh). */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "../../../../c/crc32.h"
+#include "../../../../c/elf.h"
 #include "../../../../c/multiboot.h"
 
 extern uint32_t entry_state[6];     /* eax, ebx, eflags, cr0, cs|ds, ss */
+void mbcheck(void);
 static unsigned checks, failed;
+static int hold;                    /* "hold" on the command line: stay for a screendump */
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
 static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
@@ -70,8 +76,31 @@ static uint32_t length(const char *s)
     return n;
 }
 
+/* Whether the command line has `word` as one of its words. */
+static int has_word(const char *s, const char *word)
+{
+    while (*s) {
+        const char *w = word;
+        while (*s && *s == *w)
+            s++, w++;
+        if (!*w && (!*s || *s == ' '))
+            return 1;
+        while (*s && *s != ' ')
+            s++;
+        while (*s == ' ')
+            s++;
+    }
+    return 0;
+}
+
 __attribute__((noreturn)) static void finish(void)
 {
+    if (hold) {
+        puts(failed ? "check kernel: some checks FAILED\n" : "check kernel: all checks passed\n");
+        puts("check kernel: drawn\n");
+        for (;;)
+            __asm__ volatile("cli; hlt");
+    }
     if (failed) {
         puts("check kernel: ");
         put_dec(failed);
@@ -106,6 +135,7 @@ static void check_state(void)
 
 static void report_cmdline(const char *cmdline)
 {
+    hold = has_word(cmdline, "hold");
     puts("check kernel: cmdline [");
     puts(cmdline);
     puts("] (");
@@ -143,21 +173,98 @@ static void check_memory(uint64_t ram, uint32_t mem_lower, uint32_t mem_upper)
           "mem_upper: RAM from 1 MiB to the first gap, within the map");
 }
 
-static void check_framebuffer(uint64_t addr, uint32_t pitch, uint32_t width, uint8_t type)
+/* The framebuffer fields both versions give, in the same order (MB2
+ * puts two reserved bytes before the channels). */
+struct framebuffer {
+    uint64_t addr;
+    uint32_t pitch, width, height;
+    uint8_t bpp, type;
+    uint8_t red_position, red_size, green_position, green_size, blue_position, blue_size;
+};
+
+static uint32_t channel(uint8_t value, uint8_t position, uint8_t size)
+{
+    return size > 8 ? 0 : (uint32_t)(value >> (8 - size)) << position;
+}
+
+static void put_pixel(const struct framebuffer *fb, uint32_t x, uint32_t y, uint32_t rgb)
+{
+    uint32_t v = channel(rgb >> 16, fb->red_position, fb->red_size) |
+                 channel(rgb >> 8, fb->green_position, fb->green_size) |
+                 channel(rgb, fb->blue_position, fb->blue_size);
+    uint8_t *p = (uint8_t *)(uintptr_t)fb->addr + y * fb->pitch + x * (fb->bpp / 8);
+    for (unsigned i = 0; i < fb->bpp / 8u; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Eight colour bars in the top third, navy below, as the example kernel
+ * draws them (tests/lib.sh's bar_points finds them in a screendump): the
+ * colours come out right only if the channel fields are. */
+static void draw_bars(const struct framebuffer *fb)
+{
+    static const uint32_t bars[8] = { 0xffffff, 0xffff00, 0x00ffff, 0x00ff00,
+                                      0xff00ff, 0xff0000, 0x0000ff, 0x000000 };
+    for (uint32_t y = 0; y < fb->height; y++)
+        for (uint32_t x = 0; x < fb->width; x++)
+            put_pixel(fb, x, y, y < fb->height / 3 ? bars[x * 8 / fb->width] : 0x000080);
+}
+
+static void check_framebuffer(const struct framebuffer *fb)
 {
     puts("check kernel: framebuffer type ");
-    put_dec(type);
+    put_dec(fb->type);
     puts(" at 0x");
-    put_hex(addr, 8);
+    put_hex(fb->addr, 8);
     puts(", ");
-    put_dec(width);
+    put_dec(fb->width);
     puts(" wide\n");
-    if (type == MB_FRAMEBUFFER_TEXT) {
-        check(addr == 0xb8000 && pitch == 160 && width == 80, "EGA text framebuffer at 0xb8000");
-        *(volatile uint16_t *)(uintptr_t)addr = 0x2f4d;       /* an 'M' to see */
-    } else {
-        check(type == MB_FRAMEBUFFER_RGB && pitch >= width, "RGB framebuffer");
+    if (fb->type == MB_FRAMEBUFFER_TEXT) {
+        check(fb->addr == 0xb8000 && fb->pitch == 160 && fb->width == 80,
+              "EGA text framebuffer at 0xb8000");
+        *(volatile uint16_t *)(uintptr_t)fb->addr = 0x2f4d;     /* an 'M' to see */
+        return;
     }
+    int rgb = fb->type == MB_FRAMEBUFFER_RGB && fb->pitch >= fb->width * (fb->bpp / 8u) &&
+              fb->bpp >= 15 && fb->bpp <= 32 && fb->addr < 0x100000000ull;
+    check(rgb, "RGB framebuffer: a linear one the kernel can reach");
+    if (rgb)
+        draw_bars(fb);
+}
+
+struct elf32_sym {
+    uint32_t st_name, st_value, st_size;
+    uint8_t st_info, st_other;
+    uint16_t st_shndx;
+};
+
+/* The ELF sections: the section names and the symbol table, which no
+ * segment holds, were loaded too, so the kernel finds its own symbol. */
+static void check_sections(uint32_t num, uint32_t size, uint32_t addr, uint32_t shndx)
+{
+    const struct elf32_shdr *sh = (const void *)(uintptr_t)addr;
+    check(num > 0 && size == sizeof(*sh) && shndx < num, "ELF section headers (ELF32)");
+    if (!(num > 0 && size == sizeof(*sh) && shndx < num))
+        return;
+    const char *names = (const char *)(uintptr_t)sh[shndx].sh_addr;
+    check(names != 0, "section names loaded");
+    const struct elf32_shdr *symtab = 0;
+    for (uint32_t i = 1; names && i < num; i++)
+        if (same(names + sh[i].sh_name, ".symtab"))
+            symtab = &sh[i];
+    check(symtab && symtab->sh_addr && symtab->sh_link < num && sh[symtab->sh_link].sh_addr,
+          ".symtab and its strings loaded");
+    if (!(symtab && symtab->sh_addr && symtab->sh_link < num && sh[symtab->sh_link].sh_addr))
+        return;
+    const struct elf32_sym *sym = (const void *)(uintptr_t)symtab->sh_addr;
+    const char *strings = (const char *)(uintptr_t)sh[symtab->sh_link].sh_addr;
+    int found = 0;
+    for (uint32_t i = 0; i < symtab->sh_size / sizeof(*sym); i++)
+        found |= same(strings + sym[i].st_name, "mbcheck") &&
+                 sym[i].st_value == (uint32_t)(uintptr_t)mbcheck;
+    check(found, "symbol mbcheck found at its address");
+    puts("check kernel: ELF sections: ");
+    put_dec(num);
+    puts(" headers; names, symbols and strings loaded; mbcheck found\n");
 }
 
 static void check_mb1(const struct mb1_info *info)
@@ -180,11 +287,15 @@ static void check_mb1(const struct mb1_info *info)
         off += e->size + 4;
     }
     check_memory(ram, info->mem_lower, info->mem_upper);
-    check(info->elf_num > 0 && info->elf_size == 40 && info->elf_shndx < info->elf_num,
-          "ELF section headers (ELF32)");
-    if (info->flags & MB1_INFO_FRAMEBUFFER)
-        check_framebuffer(info->framebuffer_addr, info->framebuffer_pitch,
-                          info->framebuffer_width, info->framebuffer_type);
+    check_sections(info->elf_num, info->elf_size, info->elf_addr, info->elf_shndx);
+    if (info->flags & MB1_INFO_FRAMEBUFFER) {
+        struct framebuffer fb = { info->framebuffer_addr, info->framebuffer_pitch,
+                                  info->framebuffer_width, info->framebuffer_height,
+                                  info->framebuffer_bpp, info->framebuffer_type,
+                                  info->red_position, info->red_size, info->green_position,
+                                  info->green_size, info->blue_position, info->blue_size };
+        check_framebuffer(&fb);
+    }
 }
 
 static void check_rsdp(const uint8_t *t, const char *what)
@@ -234,12 +345,16 @@ static void check_mb2(const uint8_t *info)
         }
         case MB2_TAG_FRAMEBUFFER: {
             const struct mb2_tag_framebuffer *f = (const void *)p;
-            check_framebuffer(f->addr, f->pitch, f->width, f->framebuffer_type);
+            struct framebuffer fb = { f->addr, f->pitch, f->width, f->height, f->bpp,
+                                      f->framebuffer_type, f->red_position, f->red_size,
+                                      f->green_position, f->green_size, f->blue_position,
+                                      f->blue_size };
+            check_framebuffer(&fb);
             break;
         }
         case MB2_TAG_ELF_SECTIONS: {
-            const uint32_t *e = (const void *)p;
-            check(e[2] > 0 && e[3] == 40 && e[4] < e[2], "ELF section headers (ELF32)");
+            const uint32_t *e = (const void *)p;     /* num, entsize, shndx, then the headers */
+            check_sections(e[2], e[3], (uint32_t)(uintptr_t)(e + 5), e[4]);
             break;
         }
         case MB2_TAG_ACPI_OLD:      check_rsdp(p, "ACPI 1.0 RSDP copy"); break;
