@@ -261,6 +261,7 @@ MKHEADER_ARGS := $(if $(KERNEL_MANIFEST),--manifest '$(KERNEL_MANIFEST)') \
     $(call set_arg,kernel-stack-size,KERNEL_STACK_SIZE) \
     $(call set_arg,physical-memory-offset,PHYSICAL_MEMORY_OFFSET) \
     $(call set_arg,boot-info-address,BOOT_INFO_ADDRESS) \
+    $(call set_arg,module-address,MODULE_ADDRESS) \
     $(call set_arg,features,FEATURES) \
     $(call set_arg,framebuffer,FRAMEBUFFER) \
     $(if $(filter 1,$(KERNEL_ON_ESP)),--kernel-on-esp) \

@@ -268,7 +268,8 @@ static uint64_t physical_span(const struct boot_layout *layout)
 /* The configuration again, now with the real sizes. */
 static void check_config(const struct boot_layout *layout)
 {
-    struct config_sizes sizes = { layout->phys_size, layout->info_pages * PAGE_SIZE };
+    struct config_sizes sizes = { layout->phys_size, layout->info_pages * PAGE_SIZE,
+                                  boot_modules_pages(layout) * PAGE_SIZE };
     enum config_key key;
     char why[200];
     if (config_check(layout->hdr, &layout->plan, &sizes, &key, why, sizeof(why)))
@@ -331,6 +332,8 @@ static void reserve_configured(struct vspace *vs, const struct boot_layout *layo
         vspace_mark_range(vs, hdr->boot_info_address, layout->info_pages * PAGE_SIZE);
     if (hdr->configured & CONFIG_PHYSICAL_MEMORY_OFFSET)
         vspace_mark_range(vs, hdr->physical_memory_offset, layout->phys_size);
+    if (hdr->configured & CONFIG_MODULE_ADDRESS)
+        vspace_mark_range(vs, hdr->module_address, boot_modules_pages(layout) * PAGE_SIZE);
 }
 
 static void load_and_map_kernel(struct boot_layout *layout, const uint8_t *blob)

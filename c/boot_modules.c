@@ -1,7 +1,9 @@
 /* The native protocol's modules (MODULES=): each copied into frames of its
  * own (kind module), then all mapped after each other, read-only and not
- * executable, in a free 512 GiB slot of the kernel's address space. The
- * boot info describes them (c/proto/embedboot.c). */
+ * executable, from module-address when it is set (the core checked that
+ * range against everything else), else in a free 512 GiB slot of the
+ * kernel's address space. The boot info describes them
+ * (c/proto/embedboot.c). */
 #include <string.h>
 
 #include "boot_build.h"
@@ -25,7 +27,8 @@ void boot_load_modules(struct boot_layout *layout, const struct boot_payloads *p
 
     if (!payloads->module_count)
         return;
-    virt = vspace_take_slot(vs);
+    virt = (layout->hdr->configured & CONFIG_MODULE_ADDRESS) ? layout->hdr->module_address
+                                                              : vspace_take_slot(vs);
     if (!virt)
         panic("no free 512 GiB region of the address space for the modules");
     for (unsigned i = 0; i < payloads->module_count; i++) {

@@ -11,6 +11,7 @@ const char *config_key_name(enum config_key key)
     case KEY_STACK_SIZE:             return "kernel-stack-size";
     case KEY_PHYSICAL_MEMORY_OFFSET: return "physical-memory-offset";
     case KEY_BOOT_INFO_ADDRESS:      return "boot-info-address";
+    case KEY_MODULE_ADDRESS:         return "module-address";
     case KEY_FRAMEBUFFER:            return "framebuffer";
     default:                         return "configuration";
     }
@@ -57,7 +58,7 @@ static int overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 int config_check(const struct image_header *hdr, const struct load_plan *plan,
                  const struct config_sizes *sizes, enum config_key *key, char *why, size_t n)
 {
-    struct region r[3];
+    struct region r[4];
     unsigned count = 0;
 
     if ((hdr->framebuffer_width || hdr->framebuffer_height) && (hdr->features & FEATURE_VGA_320X200))
@@ -69,6 +70,9 @@ int config_check(const struct image_header *hdr, const struct load_plan *plan,
         !(hdr->features & FEATURE_MAP_PHYSICAL_MEMORY))
         return bad(key, KEY_PHYSICAL_MEMORY_OFFSET, why, n,
                    "is set but the map_physical_memory feature is not enabled");
+    if ((hdr->configured & CONFIG_MODULE_ADDRESS) && !sizes->modules)
+        return bad(key, KEY_MODULE_ADDRESS, why, n, "is set but no module has any bytes to map "
+                   "(MODULES=)");
     if (hdr->configured & CONFIG_STACK_ADDRESS)
         r[count++] = (struct region){ KEY_STACK_ADDRESS, "the kernel stack", hdr->kernel_stack_address,
                                       ((uint64_t)hdr->kernel_stack_pages + 1) * PAGE_SIZE };
@@ -78,6 +82,9 @@ int config_check(const struct image_header *hdr, const struct load_plan *plan,
     if (hdr->configured & CONFIG_BOOT_INFO_ADDRESS)
         r[count++] = (struct region){ KEY_BOOT_INFO_ADDRESS, "the boot info", hdr->boot_info_address,
                                       sizes->boot_info };
+    if (hdr->configured & CONFIG_MODULE_ADDRESS)
+        r[count++] = (struct region){ KEY_MODULE_ADDRESS, "the modules", hdr->module_address,
+                                      sizes->modules };
     for (unsigned i = 0; i < count; i++) {
         if (check_region(&r[i], key, why, n))
             return -1;

@@ -17,6 +17,7 @@ enum config_key {
     KEY_STACK_SIZE,
     KEY_PHYSICAL_MEMORY_OFFSET,
     KEY_BOOT_INFO_ADDRESS,
+    KEY_MODULE_ADDRESS,
     KEY_FRAMEBUFFER,
 };
 
@@ -26,6 +27,7 @@ const char *config_key_name(enum config_key key);
 struct config_sizes {
     uint64_t physical_memory;   /* bytes mapped at the offset */
     uint64_t boot_info;         /* bytes mapped at the boot-info address */
+    uint64_t modules;           /* bytes the modules take, each page-rounded */
 };
 
 /* 0, or -1 with the key at fault and a message in why. */

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #define IMAGE_HEADER_MAGIC   0x48494245u   /* "EBIH" */
-#define IMAGE_HEADER_VERSION 3
+#define IMAGE_HEADER_VERSION 4
 #define IMAGE_STRINGS_MAX    4096           /* command lines, each with its NUL */
 #define IMAGE_MODULES_MAX    16
 
@@ -34,6 +34,7 @@ enum image_protocol {
 #define CONFIG_PHYSICAL_MEMORY_OFFSET  (1u << 1)
 #define CONFIG_BOOT_INFO_ADDRESS       (1u << 2)
 #define CONFIG_KERNEL_ON_ESP           (1u << 3)   /* UEFI: \kernel.elf overrides the blob */
+#define CONFIG_MODULE_ADDRESS          (1u << 4)
 
 struct image_header {
     uint32_t magic;
@@ -59,12 +60,13 @@ struct image_header {
         uint16_t cmdline_offset;    /* into strings, NUL-terminated */
         uint16_t cmdline_length;
     } module[IMAGE_MODULES_MAX];
+    uint64_t module_address;        /* native: where the first module is mapped */
 };
 
 /* The strings (the kernel's command line, then each module's, each
  * NUL-terminated; IMAGE_STRINGS_MAX bytes) are a payload of their own,
  * _image_strings, after the modules: the loader stages have no room. */
 
-_Static_assert(sizeof(struct image_header) == 80 + 16 * IMAGE_MODULES_MAX, "image header layout");
+_Static_assert(sizeof(struct image_header) == 88 + 16 * IMAGE_MODULES_MAX, "image header layout");
 
 #endif

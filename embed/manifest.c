@@ -64,9 +64,12 @@ static int set_address(struct settings *s, enum config_key key, const char *text
     } else if (key == KEY_PHYSICAL_MEMORY_OFFSET) {
         s->h.physical_memory_offset = v;
         s->h.configured |= CONFIG_PHYSICAL_MEMORY_OFFSET;
-    } else {
+    } else if (key == KEY_BOOT_INFO_ADDRESS) {
         s->h.boot_info_address = v;
         s->h.configured |= CONFIG_BOOT_INFO_ADDRESS;
+    } else {
+        s->h.module_address = v;
+        s->h.configured |= CONFIG_MODULE_ADDRESS;
     }
     snprintf(s->source[key], sizeof(s->source[key]), "%s", where);
     return 0;
@@ -134,7 +137,8 @@ static int apply_key(struct settings *s, const char *path, const struct toml_ent
     enum config_key key = key_of(name);
     if (key == KEY_NONE) {
         snprintf(err, n, "%s: unknown key on line %u (known: kernel-stack-address, "
-                 "kernel-stack-size, physical-memory-offset, boot-info-address, framebuffer)",
+                 "kernel-stack-size, physical-memory-offset, boot-info-address, module-address, "
+                 "framebuffer)",
                  where, e->line);
         return -1;
     }

@@ -89,7 +89,9 @@ static int check_native(const void *blob, size_t size)
         elf_error_message(&r, text, sizeof(text));
         return die(text);
     }
-    struct config_sizes sizes = { 4ull << 30, PAGE_SIZE };
+    struct config_sizes sizes = { 4ull << 30, PAGE_SIZE, 0 };
+    for (unsigned i = 0; i < s.h.module_count; i++)
+        sizes.modules += page_up(s.h.module[i].size);
     enum config_key key;
     if (config_check(&s.h, &plan, &sizes, &key, text, sizeof(text))) {
         const char *where = s.source[key][0] ? s.source[key] : config_key_name(key);
@@ -103,7 +105,7 @@ static int check_native(const void *blob, size_t size)
 static int refuse_native_settings(const char *kind)
 {
     char err[600];
-    for (enum config_key k = KEY_STACK_ADDRESS; k <= KEY_BOOT_INFO_ADDRESS; k++)
+    for (enum config_key k = KEY_STACK_ADDRESS; k <= KEY_MODULE_ADDRESS; k++)
         if (s.source[k][0]) {
             snprintf(err, sizeof(err), "%s: %s applies to ELF kernels; a %s does not take it",
                      s.source[k], config_key_name(k), kind);

@@ -31,6 +31,34 @@ build_image modules-3 $TK/check-high.elf CMDLINE="$MOD_CMDLINE" \
     expect_modules modules-3 "$MOD_CMDLINE" "$T/mods/a.bin" "first one" "$T/mods/b.txt" "" \
         "$T/mods/c.empty" "last  arg"
 
+# module-address: the modules from there, after each other (a make
+# variable, and the manifest key); refused where it cannot be.
+build_image modules-at $TK/check-high.elf MODULE_ADDRESS=0x100000000000 \
+    MODULES="$T/mods/a.bin,$T/mods/b.txt" &&
+    expect_boot modules-at "$T/modules-at/image.bin" "all [0-9]* checks passed" &&
+    expect_modules modules-at "" "$T/mods/a.bin" "" "$T/mods/b.txt" ""
+grep -qF "module 0: 100000 bytes" "$LOGS/modules-at.serial" &&
+    grep -q "module 0: .*, at 0x100000000000\b" "$LOGS/modules-at.serial" &&
+    grep -q "module 1: .*, at 0x100000019000\b" "$LOGS/modules-at.serial" &&
+    pass "MODULE_ADDRESS=0x100000000000: the first module there, the next after its pages" ||
+    fail "MODULE_ADDRESS=0x100000000000" "$(grep -a 'kernel: module' "$LOGS/modules-at.serial" | tr -d '\r')"
+printf 'module-address = "0x7f0000000000"\n' > "$T/mods/manifest.toml"
+build_image modules-manifest $TK/check-low.elf KERNEL_MANIFEST="$T/mods/manifest.toml" \
+    MODULES="$T/mods/b.txt" &&
+    expect_boot modules-manifest "$T/modules-manifest/image.bin" "all [0-9]* checks passed"
+grep -q "module 0: .*, at 0x7f0000000000\b" "$LOGS/modules-manifest.serial" &&
+    pass "module-address in the manifest: the module there" ||
+    fail "module-address in the manifest" "$(grep -a 'kernel: module' "$LOGS/modules-manifest.serial" | tr -d '\r')"
+expect_refusal refuse-module-address-kernel "MODULE_ADDRESS=0xffffffff80000000" \
+    "overlaps the kernel's segments" KERNEL=$TK/check-high.elf MODULES="$T/mods/a.bin" \
+    MODULE_ADDRESS=0xffffffff80000000
+expect_refusal refuse-module-address-none "MODULE_ADDRESS=0x100000000000" \
+    "is set but no module has any bytes to map" KERNEL=$TK/check-high.elf \
+    MODULE_ADDRESS=0x100000000000
+expect_refusal refuse-module-address-multiboot "MODULE_ADDRESS=0x100000000000" \
+    "module-address applies to ELF kernels; a Multiboot2 kernel does not take it" \
+    KERNEL=$TK/multiboot.elf MODULES="$T/mods/b.txt" MODULE_ADDRESS=0x100000000000
+
 expect_boot check-q35 "$img" "all [0-9]* checks passed" -machine q35
 expect_boot check-no-nx "$img" "all [0-9]* checks passed" -cpu qemu64,-nx
 grep -q "NX not supported" "$LOGS/check-no-nx.serial" &&

@@ -256,9 +256,11 @@ static struct load_plan plan;
 static struct image_header h;
 static enum config_key key;
 
+static uint64_t module_bytes;
+
 static int check(void)
 {
-    struct config_sizes sizes = { 4ull << 30, 4096 };
+    struct config_sizes sizes = { 4ull << 30, 4096, module_bytes };
     return config_check(&h, &plan, &sizes, &key, err, sizeof(err));
 }
 
@@ -309,9 +311,35 @@ TEST(config_check_rules)
     CHECK_STR_HAS(err, "overlaps the physical memory mapping (physical-memory-offset)");
 }
 
+TEST(module_address_rules)
+{
+    reset_config();
+    h.configured = CONFIG_MODULE_ADDRESS;
+    h.module_address = 0x0000100000000000ull;
+    module_bytes = 0;
+    CHECK_EQ(check(), -1);                                 /* nothing to map there */
+    CHECK_EQ(key, KEY_MODULE_ADDRESS);
+    CHECK_STR_HAS(err, "no module has any bytes to map");
+    module_bytes = 3 * 4096;
+    CHECK_EQ(check(), 0);
+    h.module_address = 0xffffffff7fffe000ull;              /* its third page is the kernel's */
+    CHECK_EQ(check(), -1);
+    CHECK_STR_HAS(err, "overlaps the kernel's segments");
+    h.module_address = 0x0000100000000100ull;
+    CHECK_EQ(check(), -1);
+    CHECK_STR_HAS(err, "is not page-aligned");
+    h.module_address = 0x0000100000000000ull;
+    h.configured |= CONFIG_BOOT_INFO_ADDRESS;
+    h.boot_info_address = 0x0000100000002000ull;          /* the modules' last page */
+    CHECK_EQ(check(), -1);
+    CHECK_EQ(key, KEY_MODULE_ADDRESS);
+    CHECK_STR_HAS(err, "overlaps the boot info (boot-info-address)");
+    module_bytes = 0;
+}
+
 UNIT_MAIN(config, T(toml_parses_a_real_cargo_manifest), T(toml_values),
           T(toml_refuses_what_it_does_not_understand), T(toml_survives_every_truncation),
           T(manifest_cargo_keys_and_features), T(manifest_dependency_table_form_and_plain_file),
           T(manifest_errors_name_the_key_and_file), T(make_variables_override_the_manifest),
           T(make_variable_with_an_unknown_key_is_refused), T(every_strdup_failure_is_an_error),
-          T(config_check_rules))
+          T(config_check_rules), T(module_address_rules))

@@ -221,9 +221,10 @@ static void check_modules(const struct embedboot_boot_info *info)
     check(((const char *)info->cmdline)[info->cmdline_length] == 0, "command line NUL-terminated");
     for (uint64_t i = 0; i < info->module_count; i++) {
         const uint8_t *data = (const uint8_t *)m[i].virtual_address;
-        kprintf("check kernel: module %llu: %llu bytes, crc32 %08x, cmdline [%s]\n",
+        kprintf("check kernel: module %llu: %llu bytes, crc32 %08x, cmdline [%s], at 0x%llx\n",
                 (unsigned long long)i, (unsigned long long)m[i].size,
-                crc32_update(0, data, m[i].size), (const char *)m[i].cmdline);
+                crc32_update(0, data, m[i].size), (const char *)m[i].cmdline,
+                (unsigned long long)m[i].virtual_address);
         check(m[i].physical_address % 4096 == 0 && m[i].virtual_address % 4096 == 0,
               "module page-aligned");
         check(!i || m[i].virtual_address ==
