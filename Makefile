@@ -65,7 +65,7 @@ all: example-kernel
 # and the kernel protocols, which both front ends link, and each front end.
 CORE_SRCS  := boot_build boot_modules console_format serial string fmt crc32 elf_check memmap frames paging \
               kernel_load vspace config acpi video_mode bzimage kernel_kind multiboot_image
-PROTO_SRCS := embedboot linux linux_params multiboot multiboot_info
+PROTO_SRCS := embedboot bootloader09 bootloader09_info linux linux_params multiboot multiboot_info
 BIOS_SRCS  := stage4 console textcon memory rsdp asm_layout
 UEFI_SRCS  := main console cpu gop memory tables kernel_file
 ASM_SRCS   := stage1 stage2 a20 cpu memory load video stage3 gdt handoff
@@ -265,7 +265,8 @@ MKHEADER_ARGS := $(if $(KERNEL_MANIFEST),--manifest '$(KERNEL_MANIFEST)') \
     $(call set_arg,features,FEATURES) \
     $(call set_arg,framebuffer,FRAMEBUFFER) \
     $(if $(filter 1,$(KERNEL_ON_ESP)),--kernel-on-esp) \
-    $(if $(filter multiboot1,$(PROTOCOL)),--multiboot1)
+    $(if $(filter multiboot1,$(PROTOCOL)),--multiboot1) \
+    $(if $(BOOT_INFO),--boot-info '$(BOOT_INFO)')
 
 $(HDR): $(BLOB) $(BUILD)/host/mkheader $(KDIR)/settings $(wildcard $(KERNEL_MANIFEST)) \
         $(MODULE_FILES)
@@ -393,13 +394,14 @@ $(BUILD)/bench/efi-exit.efi: bench/efi-exit.c targets/uefi.mk
 	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(@:.efi=.o)
 
 # Host unit tests of the shared C, under ASan and UBSan.
-UNIT_TESTS := elf memmap frames paging misc config bios linux multiboot
+UNIT_TESTS := elf memmap frames paging misc config bios linux multiboot bootloader09
 unit_srcs_elf    := c/elf_check.c c/fmt.c
 unit_srcs_memmap := c/memmap.c
 unit_srcs_frames := c/frames.c
 unit_srcs_paging := c/paging.c c/kernel_load.c c/elf_check.c c/fmt.c
 unit_srcs_misc   := c/crc32.c c/fmt.c c/vspace.c c/acpi.c c/video_mode.c
 unit_srcs_bios   := c/bios/memory.c c/bios/rsdp.c c/memmap.c c/acpi.c
+unit_srcs_bootloader09 := c/proto/bootloader09_info.c
 unit_srcs_multiboot := c/multiboot_image.c c/fmt.c c/memmap.c c/proto/multiboot_info.c
 unit_srcs_linux  := c/bzimage.c c/kernel_kind.c c/multiboot_image.c c/fmt.c c/memmap.c \
                     c/proto/linux_params.c c/proto/multiboot_info.c

@@ -412,7 +412,7 @@ uint64_t boot_prepare(struct boot_layout *layout, const struct image_header *hdr
         return linux_pages_needed(layout);
     if (hdr->protocol != PROTOCOL_EMBEDBOOT)
         return multiboot_pages_needed(layout);
-    layout->info_pages = pages_of(boot_info_strings_offset(layout) + IMAGE_STRINGS_MAX);
+    layout->info_pages = pages_of(boot_info_scratch_offset(layout) + boot_info_scratch_bytes(layout));
     layout->phys_size =
         (hdr->features & FEATURE_MAP_PHYSICAL_MEMORY) ? physical_span(layout) : 0;
     layout->phys_level = physical_map_level(layout);
@@ -486,12 +486,23 @@ void boot_build(struct boot_layout *layout, const struct boot_payloads *payloads
         map_physical_memory(layout, &vs);
     if (hdr->features & FEATURE_RECURSIVE_PAGE_TABLE)
         map_recursive(layout, &vs);
-    layout->final_map_phys = layout->info_phys + sizeof(struct embedboot_boot_info);
+    layout->final_map_phys = layout->info_phys + boot_info_head_bytes(layout);
+}
+
+/* The boot info pages: the structure the kernel reads (embedboot's, or
+ * the crate v0.9's in a fixed room), the final memory map (embedboot's
+ * regions point at it), the modules, the strings; for v0.9 a scratch list
+ * its map is converted in. */
+uint64_t boot_info_head_bytes(const struct boot_layout *layout)
+{
+    return layout->hdr->boot_info_format == BOOT_INFO_BOOTLOADER_0_9
+               ? BL09_BOOT_INFO_ROOM
+               : sizeof(struct embedboot_boot_info);
 }
 
 uint64_t boot_info_modules_offset(const struct boot_layout *layout)
 {
-    return sizeof(struct embedboot_boot_info) +
+    return boot_info_head_bytes(layout) +
            layout->max_regions * sizeof(struct embedboot_memory_region);
 }
 
@@ -499,6 +510,18 @@ uint64_t boot_info_strings_offset(const struct boot_layout *layout)
 {
     return boot_info_modules_offset(layout) +
            layout->hdr->module_count * sizeof(struct embedboot_module);
+}
+
+uint64_t boot_info_scratch_offset(const struct boot_layout *layout)
+{
+    return boot_info_strings_offset(layout) + IMAGE_STRINGS_MAX;
+}
+
+uint64_t boot_info_scratch_bytes(const struct boot_layout *layout)
+{
+    return layout->hdr->boot_info_format == BOOT_INFO_BOOTLOADER_0_9
+               ? (layout->max_regions + 1ull) * sizeof(struct bl09_memory_region)
+               : 0;
 }
 
 struct memmap boot_final_map(struct boot_layout *layout)

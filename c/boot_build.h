@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "../include/bootloader_0_9.h"
 #include "../include/embedboot.h"
 #include "bzimage.h"
 #include "elf_check.h"
@@ -173,11 +174,18 @@ uint64_t boot_alloc(struct boot_layout *layout, uint64_t pages, const struct fra
 void boot_map(struct boot_layout *layout, const char *what, uint64_t virt, uint64_t phys,
               uint64_t pages, unsigned flags);
 
-/* The native boot info's pages: the struct, the final memory map
- * (max_regions), the module array, the command lines (the header's
- * strings). Offsets from its start. */
+/* The native boot info's pages: the struct (embedboot's, or the crate
+ * v0.9's in BL09_BOOT_INFO_ROOM), the final memory map (max_regions), the
+ * module array, the command lines (the header's strings), for v0.9 the
+ * scratch list its map is converted in. Offsets from its start. */
+uint64_t boot_info_head_bytes(const struct boot_layout *layout);
 uint64_t boot_info_modules_offset(const struct boot_layout *layout);
 uint64_t boot_info_strings_offset(const struct boot_layout *layout);
+uint64_t boot_info_scratch_offset(const struct boot_layout *layout);
+uint64_t boot_info_scratch_bytes(const struct boot_layout *layout);
+
+/* Room for the crate v0.9's boot info, whatever its features. */
+#define BL09_BOOT_INFO_ROOM 2048
 
 /* boot_modules.c, native protocol: the modules' frames, filled, mapped
  * read-only and NX after each other in a free slot. */

@@ -19,6 +19,7 @@ enum config_key {
     KEY_BOOT_INFO_ADDRESS,
     KEY_MODULE_ADDRESS,
     KEY_FRAMEBUFFER,
+    KEY_COUNT                   /* not a key: how many there are */
 };
 
 /* The Rust crate's name for a key ("kernel-stack-address"). */

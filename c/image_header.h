@@ -61,12 +61,21 @@ struct image_header {
         uint16_t cmdline_length;
     } module[IMAGE_MODULES_MAX];
     uint64_t module_address;        /* native: where the first module is mapped */
+    uint32_t boot_info_format;      /* native: enum boot_info_format */
+    uint32_t reserved;
 };
 
 /* The strings (the kernel's command line, then each module's, each
  * NUL-terminated; IMAGE_STRINGS_MAX bytes) are a payload of their own,
  * _image_strings, after the modules: the loader stages have no room. */
 
-_Static_assert(sizeof(struct image_header) == 88 + 16 * IMAGE_MODULES_MAX, "image header layout");
+/* What an ELF kernel's rdi points at: embedboot's boot info, or the Rust
+ * bootloader crate v0.9's (BOOT_INFO=bootloader-0.9). */
+enum boot_info_format {
+    BOOT_INFO_EMBEDBOOT = 0,
+    BOOT_INFO_BOOTLOADER_0_9 = 1,
+};
+
+_Static_assert(sizeof(struct image_header) == 96 + 16 * IMAGE_MODULES_MAX, "image header layout");
 
 #endif

@@ -211,6 +211,11 @@ int settings_from_manifest(struct settings *s, const char *path, char *err, size
             } else {
                 rc = set_features(s, e->items, e->nitems, where, err, n);
             }
+        } else if (cargo && e->type == TOML_STRING && (!strcmp(e->key, "dependencies.bootloader") ||
+                                    !strcmp(e->key, "dependencies.bootloader.version"))) {
+            snprintf(s->bootloader_dependency, sizeof(s->bootloader_dependency), "%s", e->string);
+            snprintf(s->bootloader_where, sizeof(s->bootloader_where), "%s: %s (line %u)", path,
+                     e->key, e->line);
         } else if (starts_with(e->key, table) && (cargo || !strchr(e->key, '.'))) {
             rc = apply_key(s, path, e, e->key + strlen(table), err, n);
         } else if (!cargo) {
@@ -263,4 +268,32 @@ int settings_from_variable(struct settings *s, const char *key, const char *var,
         return set_stack_size(s, pages, where, err, n);
     }
     return set_address(s, k, value, where, err, n);
+}
+
+int version_is_0_9(const char *requirement)
+{
+    const char *v = requirement + strspn(requirement, " ");
+    if (*v == '^' || *v == '=' || *v == '~')
+        v += 1 + strspn(v + 1, " ");
+    return !strncmp(v, "0.9", 3) && (v[3] == '\0' || v[3] == '.' || v[3] == ' ' || v[3] == ',');
+}
+
+int settings_boot_info(struct settings *s, const char *value, char *err, size_t n)
+{
+    const char *dep = s->bootloader_dependency;
+    if (value && strcmp(value, "embedboot") && strcmp(value, "bootloader-0.9")) {
+        snprintf(err, n, "BOOT_INFO=%s: unknown boot info (known: embedboot, bootloader-0.9)",
+                 value);
+        return -1;
+    }
+    if (dep[0] && !version_is_0_9(dep) && !(value && !strcmp(value, "embedboot"))) {
+        snprintf(err, n, "%s: bootloader \"%s\"%s: embedboot gives the boot info of bootloader "
+                 "0.9 only; kernels for v0.10 and v0.11 (bootloader_api) are not supported",
+                 s->bootloader_where, dep, value ? " conflicts with BOOT_INFO=bootloader-0.9" : "");
+        return -1;
+    }
+    s->h.boot_info_format = (value ? !strcmp(value, "bootloader-0.9") : dep[0] != 0)
+                                ? BOOT_INFO_BOOTLOADER_0_9
+                                : BOOT_INFO_EMBEDBOOT;
+    return 0;
 }

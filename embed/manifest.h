@@ -10,7 +10,9 @@
 
 struct settings {
     struct image_header h;          /* features, configured, addresses, stack pages */
-    char source[6][256];            /* per enum config_key: where the value came from */
+    char source[KEY_COUNT][256];    /* per enum config_key: where the value came from */
+    char bootloader_dependency[64]; /* a Cargo.toml's bootloader version requirement, or "" */
+    char bootloader_where[300];     /* "FILE: dependencies.bootloader (line N)" */
 };
 
 void settings_init(struct settings *s);
@@ -22,6 +24,16 @@ int settings_from_manifest(struct settings *s, const char *path, char *err, size
  * key is the crate's key name, or "features". 0 or -1 with a message. */
 int settings_from_variable(struct settings *s, const char *key, const char *var,
                            const char *value, char *err, size_t n);
+
+/* Which boot info an ELF kernel gets, into s->h.boot_info_format:
+ * BOOT_INFO= ("embedboot" or "bootloader-0.9"; NULL when not given), else
+ * the crate v0.9's for a Cargo.toml that depends on bootloader 0.9. A
+ * dependency on another version of the crate is refused unless
+ * BOOT_INFO=embedboot says the kernel reads embedboot's. 0 or -1. */
+int settings_boot_info(struct settings *s, const char *value, char *err, size_t n);
+
+/* Whether a Cargo version requirement selects bootloader 0.9.x. */
+int version_is_0_9(const char *requirement);
 
 /* Parse a crate-style address string: "0x..." hex or decimal. 0 or -1. */
 int parse_address(const char *text, unsigned long long *out);

@@ -25,7 +25,7 @@
 #include "report.h"
 
 static struct settings s;
-static const char *cmdline_path, *kernel_name = "kernel";
+static const char *cmdline_path, *kernel_name = "kernel", *boot_info;
 static int initrd_given, force_multiboot1;
 static const char *module_path[IMAGE_MODULES_MAX + 1], *module_args[IMAGE_MODULES_MAX + 1];
 static unsigned modules;
@@ -52,6 +52,8 @@ static int parse_arguments(int argc, char **argv)
             cmdline_path = argv[++i];
         } else if (!strcmp(argv[i], "--kernel-name") && i + 1 < argc) {
             kernel_name = argv[++i];
+        } else if (!strcmp(argv[i], "--boot-info") && i + 1 < argc) {
+            boot_info = argv[++i];
         } else if (!strcmp(argv[i], "--multiboot1")) {
             force_multiboot1 = 1;
         } else if (!strcmp(argv[i], "--initrd")) {
@@ -74,6 +76,18 @@ static int parse_arguments(int argc, char **argv)
     return 0;
 }
 
+/* What the crate v0.9's boot info has no field for. */
+static int refuse_for_bootloader09(void)
+{
+    const char *what = s.h.module_count ? "MODULES" : s.h.cmdline_length ? "CMDLINE"
+                     : s.h.framebuffer_width ? "FRAMEBUFFER" : NULL;
+    if (s.h.boot_info_format != BOOT_INFO_BOOTLOADER_0_9 || !what)
+        return 0;
+    report_error("%s: the bootloader-0.9 boot info has no field for it; a kernel that "
+                 "needs it reads embedboot's (BOOT_INFO=embedboot)", what);
+    return 1;
+}
+
 /* An ELF kernel: its settings against the kernel, with the smallest
  * machine (4 GiB of physical memory, one page of boot info); the core
  * checks again with what it finds. */
@@ -81,7 +95,7 @@ static int check_native(const void *blob, size_t size)
 {
     static struct load_plan plan;
     struct elf_result r;
-    char text[300], err[600];
+    char text[300], err[600] = "";
 
     if (initrd_given)
         return die("INITRD is the Linux spelling of one module; an ELF kernel takes MODULES");
@@ -89,6 +103,8 @@ static int check_native(const void *blob, size_t size)
         elf_error_message(&r, text, sizeof(text));
         return die(text);
     }
+    if (settings_boot_info(&s, boot_info, err, sizeof(err)) || refuse_for_bootloader09())
+        return err[0] ? die(err) : 1;
     struct config_sizes sizes = { 4ull << 30, PAGE_SIZE, 0 };
     for (unsigned i = 0; i < s.h.module_count; i++)
         sizes.modules += page_up(s.h.module[i].size);
@@ -113,6 +129,11 @@ static int refuse_native_settings(const char *kind)
         }
     if (s.h.features) {
         snprintf(err, sizeof(err), "FEATURES apply to ELF kernels; a %s does not take them", kind);
+        return die(err);
+    }
+    if (boot_info) {
+        snprintf(err, sizeof(err), "BOOT_INFO=%s applies to ELF kernels; a %s brings its own "
+                 "protocol", boot_info, kind);
         return die(err);
     }
     if (s.h.configured & CONFIG_KERNEL_ON_ESP) {

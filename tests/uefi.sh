@@ -84,7 +84,7 @@ uefi_build payload $TK/payload-32.elf &&
 MAN=tests/boot/manifests/Cargo.toml
 uefi_build feat-default $TK/features-default.elf &&
     expect_uefi_boot uefi-feat-default "$T/feat-default/image.bin" "features kernel: all [0-9]* checks passed"
-uefi_build feat-config $TK/features-config.elf KERNEL_MANIFEST=$MAN &&
+uefi_build feat-config $TK/features-config.elf KERNEL_MANIFEST=$MAN BOOT_INFO=embedboot &&
     expect_uefi_boot uefi-feat-config "$T/feat-config/image.bin" "features kernel: all [0-9]* checks passed"
 uefi_build feat-physmap $TK/features-physmap.elf FEATURES=map_physical_memory &&
     expect_uefi_boot uefi-feat-physmap-5g "$T/feat-physmap/image.bin" \

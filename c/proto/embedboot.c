@@ -115,7 +115,10 @@ static void set_cpu_state(const struct boot_layout *layout)
 
 void embedboot_enter(const struct boot_layout *layout, const struct memmap *final_map)
 {
-    fill_boot_info(layout, final_map);
+    if (layout->hdr->boot_info_format == BOOT_INFO_BOOTLOADER_0_9)
+        bootloader09_fill_boot_info(layout, final_map);
+    else
+        fill_boot_info(layout, final_map);
     set_cpu_state(layout);
     enter_fn *enter = (enter_fn *)(layout->machine->handoff_start +
                                    (uint64_t)(enter_kernel - handoff_start));

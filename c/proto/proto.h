@@ -11,6 +11,11 @@
 __attribute__((noreturn))
 void embedboot_enter(const struct boot_layout *layout, const struct memmap *final_map);
 
+/* The Rust bootloader crate v0.9's boot info (bootloader09.c, README:
+ * Coming from bootimage and bootloader 0.9) in the native protocol's boot
+ * info pages, for embedboot_enter. */
+void bootloader09_fill_boot_info(const struct boot_layout *layout, const struct memmap *final_map);
+
 /* Multiboot 1 and 2 (multiboot.c, README: Multiboot kernels and modules):
  * the kernel at its physical addresses, modules and the information area
  * below 4 GiB; at the entry the information, then 32-bit protected mode

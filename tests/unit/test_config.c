@@ -230,6 +230,22 @@ TEST(make_variable_with_an_unknown_key_is_refused)
     CHECK_EQ(s.h.boot_info_address, 0);
 }
 
+/* Each key remembers where its value came from, the last key too: the
+ * table is sized by KEY_COUNT (a fixed size once fell one row short when
+ * module-address was added). */
+TEST(every_key_records_its_source)
+{
+    settings_init(&s);
+    CHECK_EQ(settings_from_variable(&s, "framebuffer", "FRAMEBUFFER", "800x600", err,
+                                    sizeof(err)), 0);
+    CHECK_STR_HAS(s.source[KEY_FRAMEBUFFER], "FRAMEBUFFER=800x600");
+    CHECK_EQ(settings_from_variable(&s, "module-address", "MODULE_ADDRESS", "0x100000000000",
+                                    err, sizeof(err)), 0);
+    CHECK_STR_HAS(s.source[KEY_MODULE_ADDRESS], "MODULE_ADDRESS=0x100000000000");
+    CHECK_EQ(s.h.module_address, 0x100000000000ull);
+    CHECK(s.h.configured & CONFIG_MODULE_ADDRESS);
+}
+
 /* Every strdup the parser and the settings make may fail: each failure
  * is an "out of memory" error, never a crash or a half-built document. */
 TEST(every_strdup_failure_is_an_error)
@@ -342,4 +358,4 @@ UNIT_MAIN(config, T(toml_parses_a_real_cargo_manifest), T(toml_values),
           T(manifest_cargo_keys_and_features), T(manifest_dependency_table_form_and_plain_file),
           T(manifest_errors_name_the_key_and_file), T(make_variables_override_the_manifest),
           T(make_variable_with_an_unknown_key_is_refused), T(every_strdup_failure_is_an_error),
-          T(config_check_rules), T(module_address_rules))
+          T(every_key_records_its_source), T(config_check_rules), T(module_address_rules))

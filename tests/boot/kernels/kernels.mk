@@ -48,6 +48,18 @@ $(TK)/features-%.elf: $(TK_SRC)/features.c $(TK)/entry.o $(TK_DEPS)
 	$(call say,KERNEL,$@)
 	$(Q)$(call tk_link,0xffffffff80000000,$(feat_$*) $<)
 
+# The bootloader-0.9 kernel, one ELF per crate-feature combination (the
+# BootInfo layout moves with them): none, rec, phys, both.
+bl09_none := -DRECURSIVE=0 -DPHYSMAP=0
+bl09_rec  := -DRECURSIVE=1 -DPHYSMAP=0
+bl09_phys := -DRECURSIVE=0 -DPHYSMAP=1
+bl09_both := -DRECURSIVE=1 -DPHYSMAP=1
+BL09_KERNELS := $(foreach v,none rec phys both,$(TK)/bl09-$(v).elf)
+
+$(TK)/bl09-%.elf: $(TK_SRC)/bl09.c $(TK)/entry.o $(TK_DEPS) include/bootloader_0_9.h
+	$(call say,KERNEL,$@)
+	$(Q)$(call tk_link,0xffffffff80000000,$(bl09_$*) $<)
+
 $(TK)/exit.elf: $(TK_SRC)/exit.c $(TK)/entry.o $(TK_DEPS)
 	$(call say,KERNEL,$@)
 	$(Q)$(call tk_link,0xffffffff80000000,$<)
@@ -86,7 +98,7 @@ $(BUILD)/tests/patchimg: tests/bad/patchimg.c c/crc32.c c/crc32.h c/image_header
 test-tools: $(BUILD)/tests/mkbad $(BUILD)/tests/patchimg
 
 test-kernels: $(TK)/check-high.elf $(TK)/check-low.elf $(TK)/payload-$(PAYLOAD_MIB).elf \
-              $(TK)/bigbss.elf $(TK)/notext.elf $(TK)/exit.elf $(FEATURE_KERNELS)
+              $(TK)/bigbss.elf $(TK)/notext.elf $(TK)/exit.elf $(FEATURE_KERNELS) $(BL09_KERNELS)
 
 $(BUILD)/tests/ppmtool: tests/boot/ppmtool.c c/crc32.c c/crc32.h
 	@mkdir -p $(@D)
