@@ -120,6 +120,12 @@ MKHEADER_SRCS := embed/mkheader.c embed/manifest.c embed/toml.c embed/readfile.c
                  c/config.c c/crc32.c c/elf_check.c c/fmt.c c/bzimage.c c/kernel_kind.c \
                  c/multiboot_image.c
 
+BOOTIMAGE_CONFIG_SRCS := embed/bootimage_config.c embed/toml.c embed/readfile.c embed/report.c
+
+$(BUILD)/host/bootimage-config: $(BOOTIMAGE_CONFIG_SRCS) $(wildcard embed/*.h) | $(BUILD)/host
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(BOOTIMAGE_CONFIG_SRCS)
+
 $(BUILD)/host/kcheck: $(KCHECK_SRCS) $(wildcard c/*.h embed/*.h) | $(BUILD)/host
 	$(call say,HOSTCC,$@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(KCHECK_SRCS)

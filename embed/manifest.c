@@ -193,7 +193,9 @@ int settings_from_manifest(struct settings *s, const char *path, char *err, size
     }
     /* A Cargo.toml has [package]; its settings live under
      * [package.metadata.bootloader] and its features on the bootloader
-     * dependency. A plain file has both at the top level. */
+     * dependency (or on embedboot's own crate, rust/embedboot, which
+     * declares the same features). A plain file has both at the top
+     * level. */
     int cargo = 0;
     for (unsigned i = 0; i < doc.count; i++)
         cargo |= starts_with(doc.entry[i].key, "package.");
@@ -202,7 +204,8 @@ int settings_from_manifest(struct settings *s, const char *path, char *err, size
     rc = 0;
     for (unsigned i = 0; i < doc.count && !rc; i++) {
         const struct toml_entry *e = &doc.entry[i];
-        if (!strcmp(e->key, feature_key)) {
+        if (!strcmp(e->key, feature_key) ||
+            (cargo && !strcmp(e->key, "dependencies.embedboot.features"))) {
             char where[200];
             snprintf(where, sizeof(where), "%s: %s (line %u)", path, e->key, e->line);
             if (e->type != TOML_ARRAY) {

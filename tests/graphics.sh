@@ -4,7 +4,6 @@
 section "graphics"
 
 EX=build/example-kernel/kernel.elf
-RGB_BARS=(255,255,255 255,255,0 0,255,255 0,255,0 255,0,255 255,0,0 0,0,255 0,0,0)
 for mode in 640x480 800x600 1024x768 1280x720; do
     w=${mode%x*} h=${mode#*x}
     name=vbe-$mode

@@ -197,6 +197,9 @@ screenshot() {
     scripts/screenshot.sh "$image" "$LOGS/$name.ppm" "$@" 2> "$LOGS/$name.shot" && SHOT_OK=1
 }
 
+# The example kernels' eight colour bars, left to right.
+RGB_BARS=(255,255,255 255,255,0 0,255,255 0,255,0 255,0,255 255,0,0 0,0,255 0,0,0)
+
 # bar_points W H [RGB...]: the ppmtool arguments for the eight colour bars
 # (top third) and the navy panel below, as the example kernel draws them.
 bar_points() {

@@ -72,14 +72,13 @@ build_image mb1-1 "$MBK" PROTOCOL=multiboot1 CMDLINE="one module" MODULES="$MB/a
 # Pixels: with "hold" the kernel draws the colour bars on the RGB
 # framebuffer it was given, using the channel positions it was told, and
 # stays for a screendump; the bars must be there, in their colours.
-MB_BARS=(255,255,255 255,255,0 0,255,255 0,255,0 255,0,255 255,0,0 0,0,255 0,0,0)
 expect_mb_pixels() {   # expect_mb_pixels NAME IMAGE W H [qemu args...]
     local name=$1 image=$2 w=$3 h=$4 out=""
     shift 4
     screenshot "$name" "$image" "$@"
     # shellcheck disable=SC2046
     if [ $SHOT_OK = 1 ] &&
-       out=$(build/tests/ppmtool check "$LOGS/$name.ppm" $w $h $(bar_points $w $h "${MB_BARS[@]}") \
+       out=$(build/tests/ppmtool check "$LOGS/$name.ppm" $w $h $(bar_points $w $h "${RGB_BARS[@]}") \
              $((w / 2)),$((h * 5 / 6)),0,0,128) &&
        grep -q "check kernel: all checks passed" "$LOGS/$name.serial"; then
         pass "$name: the kernel drew on its ${w}x${h} RGB framebuffer; the screendump has the bars"
