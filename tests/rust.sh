@@ -19,7 +19,7 @@ cargo_in() {
 
 if [ -z "$CARGO" ]; then
     for t in rust-crate-layout rust-example-build rust-example-bios rust-example-uefi \
-             rust-cargo-test rust-cargo-run; do
+             rust-blog-bios rust-blog-uefi rust-cargo-test rust-cargo-run; do
         skip "$t" "no cargo on this machine (PATH or ~/.cargo/bin): the Rust tests need rustc and cargo"
     done
 else
@@ -53,6 +53,19 @@ else
             fail "rust-example-uefi: the kernel sees UEFI firmware" "$(grep -a 'rust kernel' "$LOGS/rust-example-uefi.serial")"
     else
         fail "rust-example-build" "$(grep -a -m 3 "^error" -A 3 "$LOGS/rust-build.log")"
+    fi
+
+    # A blog_os-style kernel for bootloader 0.9 (tests/boot/rust-bl09/),
+    # compiled against the crate's Rust types: its Cargo.toml chooses v0.9's
+    # BootInfo; it walks the map for usable frames and the page tables
+    # through physical_memory_offset, and uses frames through it.
+    BLOG_ELF=$RUST_TARGET/x86_64-unknown-linux-gnu/release/blog-style-kernel
+    if cargo_in tests/boot/rust-bl09/kernel rust-blog-build.log build --release &&
+       build_image rust-blog "$BLOG_ELF" KERNEL_MANIFEST=tests/boot/rust-bl09/kernel/Cargo.toml; then
+        expect_boot rust-blog-bios "$T/rust-blog/image.bin" "blog kernel: done"
+        expect_uefi_boot rust-blog-uefi "$T/rust-blog/image.bin" "blog kernel: done"
+    else
+        fail "rust-blog: build" "$(tail -n 3 "$LOGS/rust-blog-build.log" "$LOGS/rust-blog.build" 2>/dev/null)"
     fi
 
     # cargo test: one test kernel passes, one fails on purpose; each gets
