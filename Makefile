@@ -187,6 +187,7 @@ $(KDIR)/settings: FORCE | $(KDIR)
 	$(Q)cmp -s $(KDIR)/cmdline.new $(KDIR)/cmdline && rm $(KDIR)/cmdline.new || \
 	    mv $(KDIR)/cmdline.new $(KDIR)/cmdline
 	$(Q)echo "KERNEL=$(abspath $(KERNEL)) INITRD=$(abspath $(INITRD)) $(MKHEADER_ARGS)" > $@.new
+	$(Q)echo "SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)" >> $@.new
 	$(Q)printf 'MODULES=%s\n' "$$MODULES" >> $@.new
 	$(Q)cat $(KDIR)/cmdline >> $@.new
 	$(Q)cmp -s $@.new $@ && rm $@.new || mv $@.new $@
@@ -254,7 +255,7 @@ $(KDIR)/modules.o: $(KDIR)/settings
 	    printf '_module_table:\n    dd %d\n' $(words $(MODULE_SYMS)); \
 	    for s in $(MODULE_SYMS); do \
 	    printf '    dd _%s_start_addr - $$\n    dd _%s_end_addr - $$\n' $$s $$s; done; } > $(KDIR)/modules.asm
-	$(Q)$(NASM) -f elf64 -o $@ $(KDIR)/modules.asm
+	$(Q)cd $(KDIR) && $(NASM) -f elf64 -o $(notdir $@) modules.asm     # no directory in its file symbol
 
 $(KDIR)/libkernel.a: $(KDIR)/kernel_blob.o $(KDIR)/modules.o $(MODULE_OBJS)
 	$(call say,AR,$@)
@@ -293,7 +294,8 @@ $(KDIR)/header.o: $(HDR)
 
 $(KDIR)/esp.img: $(KDIR)/BOOTX64.EFI scripts/mkesp.sh $(KDIR)/settings
 	$(call say,ESP,$@)
-	$(Q)scripts/mkesp.sh $@ $< $(if $(filter 1,$(KERNEL_ON_ESP)),$(BLOB))
+	$(Q)$(if $(SOURCE_DATE_EPOCH),SOURCE_DATE_EPOCH='$(SOURCE_DATE_EPOCH)') \
+	    scripts/mkesp.sh $@ $< $(if $(filter 1,$(KERNEL_ON_ESP)),$(BLOB))
 
 # The linker places everything, the ESP's size included (_esp_sectors).
 $(KDIR)/bootloader.elf: $(STAGE_OBJS) $(KDIR)/header.o $(KDIR)/libkernel.a $(KDIR)/esp.img linker.ld

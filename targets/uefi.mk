@@ -18,7 +18,7 @@ UEFI_CFLAGS := -m64 -std=gnu11 -Os -Wall -Wextra -Werror \
     --param=min-pagesize=0 -fno-delete-null-pointer-checks
     
 
-UEFI_LDFLAGS := -m i386pep --subsystem 10 -e efi_main -nostdlib
+UEFI_LDFLAGS := -m i386pep --subsystem 10 -e efi_main -nostdlib --no-insert-timestamp
 
 # uefi_no_got OBJECT: fail if the object needs a GOT.
 uefi_no_got = if readelf -r $(1) | grep -q "R_X86_64_[A-Z_]*GOT"; then \

@@ -140,3 +140,38 @@ wraps|wraps around
 below_1mib|below 1 MiB
 entry_not_exec|is not inside an executable segment
 EOF
+
+# Reproducible: the same kernel and settings give the same image.bin, byte
+# for byte, from a second copy of the source tree in another directory, a
+# kernel file at another path and a build at another time; only
+# SOURCE_DATE_EPOCH changes it (the ESP's file times).
+REPRO=$PWD/$T/repro
+rm -rf "$REPRO" && mkdir -p "$REPRO/elsewhere/tree" "$REPRO/k"
+tar -C . --exclude=./build --exclude=./image.bin --exclude=./BOOTX64.EFI -cf - . | tar -C "$REPRO/elsewhere/tree" -xf -
+cp "$GOOD" "$REPRO/k/kernel-copy.elf"
+sleep 1
+repro_build() {   # repro_build TREE OUT KERNEL [make variables]: an image in OUT
+    local tree=$1 out=$2 kernel=$3
+    shift 3
+    make -s --no-print-directory -C "$tree" KDIR="$out" IMAGE="$out/image.bin" KERNEL="$kernel" \
+        CMDLINE="same settings" "$@" image.bin > "$out.build" 2>&1
+}
+mkdir -p "$REPRO/a" "$REPRO/b" "$REPRO/c" "$REPRO/d"
+if repro_build "$PWD" "$REPRO/a" "$PWD/$GOOD" &&
+   repro_build "$REPRO/elsewhere/tree" "$REPRO/b" "$REPRO/k/kernel-copy.elf"; then
+    if cmp -s "$REPRO/a/image.bin" "$REPRO/b/image.bin"; then
+        pass "reproducible: two trees, two kernel paths, two times: the same image.bin, byte for byte"
+    else
+        fail "reproducible: the same image.bin from another tree" \
+            "$(cmp -l "$REPRO/a/image.bin" "$REPRO/b/image.bin" | wc -l) bytes differ, the first: $(cmp "$REPRO/a/image.bin" "$REPRO/b/image.bin")"
+    fi
+    repro_build "$PWD" "$REPRO/c" "$PWD/$GOOD" SOURCE_DATE_EPOCH=1700000000
+    SOURCE_DATE_EPOCH=1700000000 repro_build "$REPRO/elsewhere/tree" "$REPRO/d" "$REPRO/k/kernel-copy.elf"
+    if ! cmp -s "$REPRO/a/image.bin" "$REPRO/c/image.bin" && cmp -s "$REPRO/c/image.bin" "$REPRO/d/image.bin"; then
+        pass "reproducible: SOURCE_DATE_EPOCH (a make variable or the environment) sets the ESP's file times"
+    else
+        fail "reproducible: SOURCE_DATE_EPOCH" "$(cmp "$REPRO/c/image.bin" "$REPRO/d/image.bin")"
+    fi
+else
+    fail "reproducible: builds" "$(tail -n 3 "$REPRO/a.build" "$REPRO/b.build")"
+fi
