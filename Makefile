@@ -64,10 +64,15 @@ all: example-kernel
 # The C is in three parts (README: Architecture): the firmware-neutral core
 # and the kernel protocols, which both front ends link, and each front end.
 CORE_SRCS  := boot_build boot_modules console_format serial string fmt crc32 elf_check memmap frames paging \
-              kernel_load vspace config acpi video_mode bzimage kernel_kind multiboot_image
+              kernel_load vspace config acpi video_mode bzimage kernel_kind multiboot_image \
+              payload_layout
 PROTO_SRCS := embedboot bootloader09 bootloader09_info linux linux_params multiboot multiboot_info
 BIOS_SRCS  := stage4 console textcon memory rsdp asm_layout
 UEFI_SRCS  := main console cpu gop memory tables kernel_file
+# Where the application's payloads come from: embedded (make BOOTX64.EFI), or
+# read from the disk image it lies on (the ESP inside image.bin).
+UEFI_PAYLOADS_EMBEDDED := $(BUILD)/uefi/uefi/payloads_embedded.o
+UEFI_PAYLOADS_DISK     := $(BUILD)/uefi/uefi/payloads_disk.o
 ASM_SRCS   := stage1 stage2 a20 cpu memory load video stage3 gdt handoff
 
 C_HEADERS  := $(wildcard c/*.h c/*/*.h) include/embedboot.h
@@ -229,14 +234,15 @@ $(KDIR)/kernel_blob.o: $(BLOB)
 # file so that its symbols do not depend on where it is; section
 # .module.NN, page-aligned, placed in order after the kernel (linker.ld).
 # objcopy refuses an empty file: an empty module is an empty section with
-# the same symbols, from nasm.
+# the same symbols, from nasm. The alignment is set on the section's input
+# name (.data): objcopy ignores it given the new one.
 define module_rule
 $(KDIR)/$(1)_blob.o: $(2) $(KDIR)/settings
 	$$(call say,EMBED,$(2))
 	$$(Q)rm -f $(KDIR)/$(1).bin && ln -s $$(abspath $(2)) $(KDIR)/$(1).bin
 	$$(Q)if [ -s $(KDIR)/$(1).bin ]; then $$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
 	    --rename-section .data=.module.$(3),alloc,load,readonly,data,contents \
-	    --set-section-alignment .module.$(3)=4096 \
+	    --set-section-alignment .data=4096 \
 	    --redefine-sym $$(call mangle,$(KDIR)/$(1).bin)_start=_$(1)_start_addr \
 	    --redefine-sym $$(call mangle,$(KDIR)/$(1).bin)_end=_$(1)_end_addr \
 	    --redefine-sym $$(call mangle,$(KDIR)/$(1).bin)_size=_$(1)_size $(KDIR)/$(1).bin $$@; \
@@ -292,7 +298,7 @@ $(KDIR)/header.o: $(HDR)
 	    --strip-symbol $(SMANGLED)_size $(HDR).strings $(KDIR)/strings.o
 	$(Q)$(LD) -r -o $@.both $@ $(KDIR)/strings.o && mv $@.both $@
 
-$(KDIR)/esp.img: $(KDIR)/BOOTX64.EFI scripts/mkesp.sh $(KDIR)/settings
+$(KDIR)/esp.img: $(KDIR)/BOOTX64-disk.EFI scripts/mkesp.sh $(KDIR)/settings
 	$(call say,ESP,$@)
 	$(Q)$(if $(SOURCE_DATE_EPOCH),SOURCE_DATE_EPOCH='$(SOURCE_DATE_EPOCH)') \
 	    scripts/mkesp.sh $@ $< $(if $(filter 1,$(KERNEL_ON_ESP)),$(BLOB))
@@ -314,11 +320,17 @@ $(IMAGE): $(KDIR)/bootloader.elf $(KDIR)/esp.img
 	$(Q)cat $(KDIR)/esp.img >> $@.tmp
 	$(Q)mv $@.tmp $@
 
-# The UEFI application for the same kernel: the same header and embedded
-# kernel object as the BIOS image, linked into a PE32+.
-$(KDIR)/BOOTX64.EFI: $(UEFI_OBJS) $(KDIR)/header.o $(KDIR)/libkernel.a
+# The UEFI application for the same kernel, linked into a PE32+, twice:
+# the one on image.bin's ESP carries the header only and reads the
+# payloads from the disk it lies on (one copy of the kernel in the image);
+# `make BOOTX64.EFI` embeds them too, for an ESP or a network boot of its own.
+$(KDIR)/BOOTX64-disk.EFI: $(UEFI_OBJS) $(UEFI_PAYLOADS_DISK) $(KDIR)/header.o
 	$(call say,LD,$@)
-	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(UEFI_OBJS) $(KDIR)/header.o \
+	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(UEFI_OBJS) $(UEFI_PAYLOADS_DISK) $(KDIR)/header.o
+
+$(KDIR)/BOOTX64.EFI: $(UEFI_OBJS) $(UEFI_PAYLOADS_EMBEDDED) $(KDIR)/header.o $(KDIR)/libkernel.a
+	$(call say,LD,$@)
+	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(UEFI_OBJS) $(UEFI_PAYLOADS_EMBEDDED) $(KDIR)/header.o \
 	    --whole-archive $(KDIR)/libkernel.a --no-whole-archive
 
 EFI_APP ?= BOOTX64.EFI

@@ -11,6 +11,7 @@
 #include "kernel_kind.h"
 #include "kernel_load.h"
 #include "page.h"
+#include "payload_layout.h"
 #include "proto/proto.h"
 #include "vspace.h"
 
@@ -92,6 +93,22 @@ void boot_payloads_from(struct boot_payloads *payloads, const uint8_t *kernel, u
         payloads->module[i] = (struct boot_module){ start,
                                                     (uint64_t)(relative(&table->entry[i].end) - start) };
     }
+}
+
+void boot_check_payload_layout(const struct image_header *hdr, const struct boot_payloads *payloads)
+{
+    for (unsigned i = 0; i < payloads->module_count && i < hdr->module_count; i++)
+        if ((uint64_t)(payloads->module[i].data - payloads->kernel) != payload_offset(hdr, i + 1))
+            panic("module %u lies at offset 0x%llx of the payloads, not 0x%llx (linker.ld and "
+                  "c/payload_layout.c disagree)", i,
+                  (unsigned long long)(payloads->module[i].data - payloads->kernel),
+                  (unsigned long long)payload_offset(hdr, i + 1));
+    uint64_t strings = payload_offset(hdr, payload_strings_piece(hdr));
+    if ((uint64_t)((const uint8_t *)payloads->strings - payloads->kernel) != strings)
+        panic("the command lines lie at offset 0x%llx of the payloads, not 0x%llx (linker.ld "
+              "and c/payload_layout.c disagree)",
+              (unsigned long long)((const uint8_t *)payloads->strings - payloads->kernel),
+              (unsigned long long)strings);
 }
 
 void boot_check_kernel(struct boot_layout *layout, const struct image_header *hdr,

@@ -51,6 +51,10 @@ struct module_table {
 void boot_payloads_from(struct boot_payloads *payloads, const uint8_t *kernel, uint64_t size,
                         const struct module_table *table, const char *strings);
 
+/* The payloads lie where c/payload_layout.h says, from the kernel's start
+ * (the BIOS link): panics naming the piece that does not. */
+void boot_check_payload_layout(const struct image_header *hdr, const struct boot_payloads *payloads);
+
 /* UEFI: what a kernel needs to use runtime services; the memory map is
  * the one ExitBootServices was called with (filled in then). */
 struct boot_efi {

@@ -120,26 +120,45 @@ uefi_build bigbss $TK/bigbss.elf &&
     expect_uefi_error uefi-no-memory "$T/bigbss/image.bin" \
         "not enough memory: the kernel needs" "Out of Resources"
 
-# A kernel damaged inside BOOTX64.EFI: the CRC catches a flipped byte, the
-# ELF checks a kernel swapped with the CRC fixed up.
+# A kernel damaged on the disk, where the application on the ESP reads it
+# from (one copy, the blob stage 2 reads too): the CRC catches a flipped
+# byte; a kernel swapped with the CRC fixed up (in both copies of the
+# header, the loader's and the application's) is caught by the ELF checks.
 section_offset() {        # section_offset FILE SECTION -> its file offset
     printf '%d' $((16#$(objdump -h "$1" | awk -v s="$2" '$2 == s { print $6 }')))
 }
-app=$T/check-high/BOOTX64.EFI
+kdir=$T/check-high
+blob=$(( $(image_lba $kdir) * 512 ))
+hdr=$(image_symbol $kdir _image_header)
 esp=$(image_esp_offset "$img")
-for c in corrupt hostile; do
-    cp "$app" "$T/uefi-$c.efi"
-    cp "$img" "$T/uefi-$c.bin"
-done
-build/tests/patchimg "$T/uefi-corrupt.efi" $(section_offset "$app" .kernel) \
-    $(section_offset "$app" .image_h) 0x1000 0x4242
-build/tests/patchimg "$T/uefi-hostile.efi" $(section_offset "$app" .kernel) \
-    $(section_offset "$app" .image_h) 18 183 fixcrc
-for c in corrupt hostile; do
-    MTOOLS_SKIP_CHECK=1 mcopy -o -i "$T/uefi-$c.bin@@$esp" "$T/uefi-$c.efi" ::/EFI/BOOT/BOOTX64.EFI
-done
+for c in corrupt hostile; do cp "$img" "$T/uefi-$c.bin"; done
+build/tests/patchimg "$T/uefi-corrupt.bin" $blob $hdr 0x1000 0x4242
+build/tests/patchimg "$T/uefi-hostile.bin" $blob $hdr 18 183 fixcrc
+app=$T/uefi-hostile.efi
+MTOOLS_SKIP_CHECK=1 mcopy -o -i "$T/uefi-hostile.bin@@$esp" ::/EFI/BOOT/BOOTX64.EFI "$app"
+dd if="$T/uefi-hostile.bin" of="$app" bs=1 skip=$hdr seek=$(section_offset "$app" .image_h) \
+    count=$((16#$(objdump -h "$app" | awk '$2 == ".image_h" { print $3 }'))) conv=notrunc status=none
+MTOOLS_SKIP_CHECK=1 mcopy -o -i "$T/uefi-hostile.bin@@$esp" "$app" ::/EFI/BOOT/BOOTX64.EFI
 expect_uefi_error uefi-corrupted-kernel "$T/uefi-corrupt.bin" "kernel image corrupted: CRC-32 0x" "Load Error"
 expect_uefi_error uefi-hostile-kernel "$T/uefi-hostile.bin" "kernel: not an x86-64 ELF (e_machine 183" "Load Error"
+
+# One copy: image.bin's application embeds no payload (it is smaller than
+# the kernel) and the image is at most the payloads plus 2 MiB; the same
+# application on a disk that is not its image.bin says so.
+uefi_build payload $TK/payload-32.elf
+MTOOLS_SKIP_CHECK=1 mcopy -o -i "$T/payload/image.bin@@$(image_esp_offset "$T/payload/image.bin")" \
+    ::/EFI/BOOT/BOOTX64.EFI "$T/payload-app.efi"
+img_bytes=$(stat -c %s "$T/payload/image.bin") app_bytes=$(stat -c %s "$T/payload-app.efi")
+pay_bytes=$(stat -c %s "$T/payload/kernel.stripped")
+if [ "$app_bytes" -lt $((1 << 20)) ] && [ "$img_bytes" -le $((pay_bytes + (2 << 20))) ]; then
+    pass "one copy: a $((pay_bytes >> 20)) MiB kernel gives a $((img_bytes >> 20)) MiB image; the ESP's application is $((app_bytes >> 10)) KiB"
+else
+    fail "one copy" "image $img_bytes bytes for a $pay_bytes-byte kernel, application $app_bytes bytes"
+fi
+esp_only=$T/esp-only.bin
+dd if="$T/example/image.bin" of="$esp_only" bs=512 skip=$(( $(image_esp_offset "$T/example/image.bin") / 512 )) status=none
+expect_uefi_error uefi-esp-only "$esp_only" \
+    "the disk this application was loaded from does not hold its image.bin" "Load Error"
 
 # 7. KERNEL_ON_ESP=1: \kernel.elf on the ESP overrides the embedded kernel;
 # without the file the embedded one boots; a bad file is refused.
@@ -181,4 +200,14 @@ if [ -f "$T/alone.efi" ] && [ ! -e "$T/alone/image.bin" ] && [ ! -e "$T/alone/bo
     pass "make BOOTX64.EFI: only the EFI application (PE32+, EFI subsystem)"
 else
     fail "make BOOTX64.EFI: only the EFI application (PE32+, EFI subsystem)" "$(tail -n 3 "$LOGS/alone.build")"
+fi
+# That application embeds the kernel: it boots from an ESP of its own.
+own=$T/alone-esp.img
+if scripts/mkesp.sh "$own" "$T/alone.efi" > "$LOGS/alone-esp.log" 2>&1; then
+    expect_uefi_boot uefi-alone "$own" "example kernel: done"
+    grep -q "reading the payloads from the disk" "$LOGS/uefi-alone.serial" &&
+        fail "uefi-alone: the payloads are embedded" "it read them from the disk" ||
+        pass "uefi-alone: make BOOTX64.EFI embeds the payloads and boots from any ESP"
+else
+    fail "uefi-alone" "$(cat "$LOGS/alone-esp.log")"
 fi

@@ -115,6 +115,7 @@ void stage4_main(const struct bios_handoff *handoff)
     console_printf("embedboot: stage 4: checking the kernel image (%llu bytes)\n",
                    (unsigned long long)payloads.kernel_size);
     boot_check_kernel(&layout, &_image_header, &payloads);
+    boot_check_payload_layout(&_image_header, &payloads);
     read_memory_map(handoff, &clean_map);
     machine.rsdp = bios_find_rsdp(0);
 

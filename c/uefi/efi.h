@@ -62,6 +62,7 @@ struct efi_text_output {
 };
 
 typedef void *efi_unused_fn;
+struct efi_device_path;
 
 struct efi_boot_services {
     struct efi_table_header hdr;
@@ -79,8 +80,10 @@ struct efi_boot_services {
     efi_unused_fn install_protocol_interface, reinstall_protocol_interface,
                   uninstall_protocol_interface;
     efi_status (EFIAPI *handle_protocol)(efi_handle, const struct efi_guid *, void **);
-    efi_unused_fn reserved, register_protocol_notify, locate_handle, locate_device_path,
-                  install_configuration_table;
+    efi_unused_fn reserved, register_protocol_notify, locate_handle;
+    efi_status (EFIAPI *locate_device_path)(const struct efi_guid *, struct efi_device_path **,
+                                            efi_handle *device);
+    efi_unused_fn install_configuration_table;
     efi_unused_fn load_image, start_image, exit, unload_image;
     efi_status (EFIAPI *exit_boot_services)(efi_handle image, uint64_t map_key);
     efi_unused_fn get_next_monotonic_count, stall;
@@ -110,8 +113,29 @@ struct efi_device_path {
 };
 
 #define EFI_DEVICE_PATH_END        0x7f
+#define EFI_DEVICE_PATH_END_ENTIRE 0xff
 #define EFI_DEVICE_PATH_MESSAGING  0x03
 #define EFI_DEVICE_PATH_UART       0x0e
+#define EFI_DEVICE_PATH_MEDIA      0x04
+#define EFI_DEVICE_PATH_HARD_DRIVE 0x01     /* media: a partition of the disk before it */
+
+/* EFI_BLOCK_IO_PROTOCOL and its media. */
+struct efi_block_io_media {
+    uint32_t media_id;
+    uint8_t removable_media, media_present, logical_partition, read_only, write_caching;
+    uint32_t block_size;
+    uint32_t io_align;
+    uint64_t last_block;
+};
+
+struct efi_block_io {
+    uint64_t revision;
+    struct efi_block_io_media *media;
+    efi_unused_fn reset;
+    efi_status (EFIAPI *read_blocks)(struct efi_block_io *, uint32_t media_id, uint64_t lba,
+                                     uint64_t size, void *buffer);
+    efi_unused_fn write_blocks, flush_blocks;
+};
 
 struct efi_configuration_table {
     struct efi_guid guid;
@@ -200,6 +224,10 @@ struct efi_simple_file_system {
     { 0x9042a9de, 0x23dc, 0x4a38, { 0x96, 0xfb, 0x7a, 0xde, 0xd0, 0x80, 0x51, 0x6a } }
 #define EFI_LOADED_IMAGE_GUID \
     { 0x5b1b31a1, 0x9562, 0x11d2, { 0x8e, 0x3f, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b } }
+#define EFI_DEVICE_PATH_GUID \
+    { 0x09576e91, 0x6d3f, 0x11d2, { 0x8e, 0x39, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b } }
+#define EFI_BLOCK_IO_GUID \
+    { 0x964e5b21, 0x6459, 0x11d2, { 0x8e, 0x39, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b } }
 #define EFI_SIMPLE_FILE_SYSTEM_GUID \
     { 0x964e5b22, 0x6459, 0x11d2, { 0x8e, 0x39, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b } }
 #define EFI_GLOBAL_VARIABLE_GUID \

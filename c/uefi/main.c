@@ -7,17 +7,16 @@
 #include "../console.h"
 #include "uefi.h"
 
-extern const uint8_t _kernel_start_addr[], _kernel_end_addr[];   /* objcopy: the blob */
-extern const struct module_table _module_table;                   /* $(KDIR)/modules.asm */
-extern const char _image_strings[];                               /* the command lines */
 extern const struct image_header _image_header;
 
 struct uefi uefi;
 
-/* The embedded payloads, or \kernel.elf from the boot volume in the
- * kernel's place (KERNEL_ON_ESP: no CRC in the header for it). */
+/* The payloads (embedded, or from the disk), or \kernel.elf from the
+ * boot volume in the kernel's place (KERNEL_ON_ESP: no CRC in the header
+ * for it). */
 static void check_kernel(struct boot_layout *layout, struct boot_payloads *payloads)
 {
+    uefi_find_payloads(payloads, &_image_header);
     if ((_image_header.configured & CONFIG_KERNEL_ON_ESP) &&
         !uefi_read_kernel_file(&payloads->kernel, &payloads->kernel_size)) {
         console_printf("embedboot: uefi: checking \\kernel.elf from the boot volume (%llu bytes)\n",
@@ -36,9 +35,6 @@ __attribute__((noreturn)) static void boot(void)
     struct boot_machine machine = { .firmware = EMBEDBOOT_FIRMWARE_UEFI, .log_name = "uefi" };
     static struct boot_payloads payloads;
 
-    boot_payloads_from(&payloads, _kernel_start_addr,
-                       (uint64_t)(_kernel_end_addr - _kernel_start_addr), &_module_table,
-                       _image_strings);
     console_init();
     console_printf("embedboot: uefi: started, UEFI %u.%u\n", uefi.st->hdr.revision >> 16,
                    (uefi.st->hdr.revision & 0xffff) / 10);

@@ -53,6 +53,10 @@ void uefi_exit_boot_services(struct memmap *final_map, struct boot_efi *efi);
 /* The same, with boot services left running: the map as it is now. */
 void uefi_memory_map_now(struct memmap *final_map, struct boot_efi *efi);
 
+/* payloads_embedded.c or payloads_disk.c, whichever is linked: the
+ * kernel, modules and command lines the header describes (checked after). */
+void uefi_find_payloads(struct boot_payloads *payloads, const struct image_header *hdr);
+
 /* kernel_file.c: KERNEL_ON_ESP: \kernel.elf from the volume this
  * application was loaded from. 0 and *blob set, or -1 if there is none. */
 int uefi_read_kernel_file(const uint8_t **blob, uint64_t *size);

@@ -1,0 +1,113 @@
+/* The payloads read from the disk the application was loaded from: the
+ * ESP inside image.bin carries an application without them, and the
+ * kernel, modules and command lines are read once, through the firmware's
+ * Block I/O on the whole disk, from the payload area the BIOS loader reads
+ * too (c/payload_layout.h). The CRCs in the header are checked after, as
+ * on BIOS. */
+#include <string.h>
+
+#include "../console.h"
+#include "../page.h"
+#include "../payload_layout.h"
+#include "uefi.h"
+
+#define CHUNK (8ull << 20)             /* bytes a ReadBlocks call reads */
+
+static unsigned node_length(const struct efi_device_path *node)
+{
+    return node->length[0] | node->length[1] << 8;
+}
+
+static int is_end(const struct efi_device_path *node)
+{
+    return node->type == EFI_DEVICE_PATH_END && node->subtype == EFI_DEVICE_PATH_END_ENTIRE;
+}
+
+/* The whole disk's Block I/O: the device the application came from is its
+ * partition (the path ends in a hard-drive node); the disk is the device
+ * at the path without that node. A device that is not a partition is the
+ * disk itself. */
+static struct efi_block_io *whole_disk(void)
+{
+    static const struct efi_guid loaded_image = EFI_LOADED_IMAGE_GUID;
+    static const struct efi_guid device_path = EFI_DEVICE_PATH_GUID;
+    static const struct efi_guid block_io = EFI_BLOCK_IO_GUID;
+    static uint8_t parent[1024];
+    struct efi_loaded_image *image;
+    struct efi_device_path *path;
+    efi_handle disk;
+    struct efi_block_io *bio;
+
+    if (uefi.bs->handle_protocol(uefi.image, &loaded_image, (void **)&image) != EFI_SUCCESS ||
+        uefi.bs->handle_protocol(image->device, &device_path, (void **)&path) != EFI_SUCCESS)
+        panic("the device this application was loaded from has no device path");
+    uint64_t last = 0, at = 0;
+    const uint8_t *bytes = (const uint8_t *)path;
+    for (const struct efi_device_path *n = path; !is_end(n); n = (const void *)(bytes + at)) {
+        if (node_length(n) < sizeof(*n) || at + node_length(n) + sizeof(*n) > sizeof(parent))
+            panic("the boot device's path is malformed or longer than %u bytes",
+                  (unsigned)sizeof(parent));
+        last = at;
+        at += node_length(n);
+    }
+    const struct efi_device_path *tail = (const void *)(bytes + last);
+    if (at && tail->type == EFI_DEVICE_PATH_MEDIA && tail->subtype == EFI_DEVICE_PATH_HARD_DRIVE)
+        at = last;                                     /* the partition's node off */
+    memcpy(parent, bytes, at);
+    struct efi_device_path *end = (void *)(parent + at);
+    *end = (struct efi_device_path){ EFI_DEVICE_PATH_END, EFI_DEVICE_PATH_END_ENTIRE, { 4, 0 } };
+    struct efi_device_path *rest = (void *)parent;
+    if (uefi.bs->locate_device_path(&block_io, &rest, &disk) != EFI_SUCCESS || !is_end(rest) ||
+        uefi.bs->handle_protocol(disk, &block_io, (void **)&bio) != EFI_SUCCESS)
+        panic("no Block I/O for the disk this application was loaded from");
+    return bio;
+}
+
+/* `bytes` from byte `offset` of the disk into `buffer` (room for `bytes`
+ * plus a block), in chunks; returns where the bytes begin in it. */
+static uint8_t *read_disk(struct efi_block_io *bio, uint64_t offset, uint64_t bytes, uint8_t *buffer)
+{
+    uint64_t block = bio->media->block_size, first = offset / block, skip = offset % block;
+    uint64_t total = (skip + bytes + block - 1) / block * block;
+    for (uint64_t done = 0; done < total;) {
+        uint64_t n = total - done < CHUNK ? total - done : CHUNK;
+        efi_status s = bio->read_blocks(bio, bio->media->media_id, first + done / block, n,
+                                        buffer + done);
+        if (s != EFI_SUCCESS)
+            panic("disk read failed at byte 0x%llx (EFI status 0x%llx)",
+                  (unsigned long long)(offset + done), (unsigned long long)s);
+        done += n;
+    }
+    return buffer + skip;
+}
+
+void uefi_find_payloads(struct boot_payloads *payloads, const struct image_header *hdr)
+{
+    struct efi_block_io *bio = whole_disk();
+    uint64_t block = bio->media->block_size;
+    if (block < 512 || block > PAGE_SIZE || block & (block - 1))
+        panic("the disk's blocks are %llu bytes; embedboot reads disks of 512 to 4096",
+              (unsigned long long)block);
+    uint8_t *first = (uint8_t *)uefi_alloc_pages(2, "the partition table");
+    const struct mbr *mbr = (const void *)read_disk(bio, 0, 512, first);
+    uint64_t lba = payload_area_lba(mbr, hdr), bytes = payload_area_bytes(hdr);
+    if (!lba || (lba * 512 + bytes + block - 1) / block > bio->media->last_block + 1)
+        panic("the disk this application was loaded from does not hold its image.bin (no "
+              "embedboot partition table with the payloads); an application for any ESP comes "
+              "from make BOOTX64.EFI");
+    console_printf("embedboot: uefi: reading the payloads from the disk: %llu KiB at LBA %llu\n",
+                   (unsigned long long)(bytes >> 10), (unsigned long long)lba);
+    uint8_t *area = (uint8_t *)uefi_alloc_pages(pages_of(bytes + block), "the payloads");
+    uint8_t *at = read_disk(bio, lba * 512, bytes, area);
+    if (at != area) {              /* blocks larger than the sector: keep the kernel aligned */
+        memmove(area, at, bytes);
+        at = area;
+    }
+    payloads->kernel = at;
+    payloads->kernel_size = hdr->kernel_size;
+    payloads->module_count = hdr->module_count;
+    for (unsigned i = 0; i < hdr->module_count; i++)
+        payloads->module[i] = (struct boot_module){ at + payload_offset(hdr, i + 1),
+                                                    hdr->module[i].size };
+    payloads->strings = (const char *)at + payload_offset(hdr, payload_strings_piece(hdr));
+}
