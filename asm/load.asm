@@ -3,6 +3,9 @@
 ; lands in a 64 KiB-aligned bounce buffer and is then copied up with 32-bit
 ; addressing in unreal mode. Unreal mode is re-entered before every copy
 ; because a BIOS call may reload the segment registers' hidden limits.
+; A load that takes more than a second shows its progress, a percentage
+; redrawn in place (carriage return) on the screen and COM1, at most twice
+; a second.
 
 BITS 16
 
@@ -10,11 +13,14 @@ BITS 16
 
 extern _kernel_lba, _kernel_sectors, _kernel_start_addr
 extern handoff_record, dap, read_sectors, print, print_error, print_hex
-extern halt_with, halt_newline, gdt_descriptor
+extern halt_with, halt_newline, gdt_descriptor, print_decimal
 global load_kernel
 
 %define BOUNCE_SEGMENT 0x7000
 %define MAX_SECTORS    127
+%define BIOS_TICKS     0x46c        ; BIOS data area: timer ticks, 18.2 a second
+%define TICKS_QUIET    18           ; no progress for the first second
+%define TICKS_BETWEEN  9            ; then at most one line every half second
 
 section .stage2 progbits alloc exec
 
@@ -27,6 +33,9 @@ load_kernel:
     mov word [dap + disk_address_packet.segment], BOUNCE_SEGMENT
     mov edi, _kernel_start_addr
     mov ebp, _kernel_sectors
+    mov eax, [BIOS_TICKS]
+    mov [load_start_tick], eax
+    mov [progress_tick], eax
 .next:
     mov ecx, MAX_SECTORS
     cmp ebp, ecx
@@ -44,8 +53,15 @@ load_kernel:
     pop ecx
     add [dap + disk_address_packet.lba], ecx
     sub ebp, ecx
-    jnz .next
-
+    jz .loaded
+    call show_progress
+    jmp .next
+.loaded:
+    cmp byte [progress_shown], 0
+    je .message
+    mov si, msg_return          ; over the progress line
+    call print
+.message:
     mov si, msg_loaded
     call print
     mov eax, _kernel_sectors
@@ -53,6 +69,37 @@ load_kernel:
     call print_hex
     mov si, msg_sectors
     call print
+    ret
+
+; show_progress: "embedboot: stage 2: loading the kernel image: N %" from
+; the start of the line, once the load has taken a second, then every half
+; second. EBP = sectors still to read.
+show_progress:
+    pushad
+    mov eax, [BIOS_TICKS]
+    mov ebx, eax
+    sub ebx, [load_start_tick]
+    cmp ebx, TICKS_QUIET
+    jb .done
+    mov ebx, eax
+    sub ebx, [progress_tick]
+    cmp ebx, TICKS_BETWEEN
+    jb .done
+    mov [progress_tick], eax
+    mov byte [progress_shown], 1
+    mov eax, _kernel_sectors    ; done * 100 / total: fits 32 bits below 40M sectors
+    sub eax, ebp
+    mov ecx, 100
+    mul ecx
+    mov ecx, _kernel_sectors
+    div ecx
+    mov si, msg_progress
+    call print
+    call print_decimal          ; AX: 0-99
+    mov si, msg_percent
+    call print
+.done:
+    popad
     ret
 
 ; check_kernel_fits: the blob must lie in one usable E820 region that starts
@@ -146,6 +193,12 @@ enter_unreal:
     pop eax
     ret
 
+load_start_tick: dd 0
+progress_tick:   dd 0
+progress_shown:  db 0
+msg_progress: db 13, "embedboot: stage 2: loading the kernel image: ", 0
+msg_percent:  db " %", 0
+msg_return:   db 13, 0
 msg_loaded:   db "embedboot: stage 2: kernel image loaded at 1 MiB, 0x", 0
 msg_sectors:  db " sectors", 13, 10, 0
 msg_disk:     db "disk read failed, BIOS status 0x", 0

@@ -10,7 +10,7 @@ BITS 16
 %include "handoff.inc"
 
 extern handoff_record, print, print_hex, _image_header
-global set_video
+global set_video, print_decimal
 
 %define WANT_W  _image_header + image_header.framebuffer_width
 %define WANT_H  _image_header + image_header.framebuffer_height

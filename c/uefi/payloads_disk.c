@@ -12,6 +12,7 @@
 #include "uefi.h"
 
 #define CHUNK (8ull << 20)             /* bytes a ReadBlocks call reads */
+#define PROGRESS_FROM (16ull << 20)    /* loads this long show a percentage (~1 s or more) */
 
 static unsigned node_length(const struct efi_device_path *node)
 {
@@ -64,7 +65,8 @@ static struct efi_block_io *whole_disk(void)
 }
 
 /* `bytes` from byte `offset` of the disk into `buffer` (room for `bytes`
- * plus a block), in chunks; returns where the bytes begin in it. */
+ * plus a block), in chunks; returns where the bytes begin in it. A long
+ * read redraws its percentage in place after each chunk. */
 static uint8_t *read_disk(struct efi_block_io *bio, uint64_t offset, uint64_t bytes, uint8_t *buffer)
 {
     uint64_t block = bio->media->block_size, first = offset / block, skip = offset % block;
@@ -77,6 +79,9 @@ static uint8_t *read_disk(struct efi_block_io *bio, uint64_t offset, uint64_t by
             panic("disk read failed at byte 0x%llx (EFI status 0x%llx)",
                   (unsigned long long)(offset + done), (unsigned long long)s);
         done += n;
+        if (total >= PROGRESS_FROM)
+            console_printf("\rembedboot: uefi: loading the payloads: %llu %%%s",
+                           (unsigned long long)(done * 100 / total), done == total ? "\n" : "");
     }
     return buffer + skip;
 }
