@@ -78,6 +78,16 @@ build_image payload $TK/payload-32.elf &&
     expect_boot payload-32mib "$T/payload/image.bin" "payload kernel: 32 MiB intact" \
         -drive "format=raw,file=$T/payload/image.bin,if=virtio" ||
     fail payload-32mib "build failed"
+# On IDE the same load takes seconds: its progress is redrawn in place
+# (carriage returns) and the log's lines stay whole.
+expect_boot payload-32mib-ide "$T/payload/image.bin" "payload kernel: 32 MiB intact"
+if LC_ALL=C grep -qa $'\rembedboot: stage 2: loading the kernel image: [0-9]* %\rembedboot: stage 2: loading' \
+       "$LOGS/payload-32mib-ide.serial" &&
+   LC_ALL=C grep -qa $'%\rembedboot: stage 2: kernel image loaded at 1 MiB' "$LOGS/payload-32mib-ide.serial"; then
+    pass "progress: a long load redraws its percentage in place, then the loaded line"
+else
+    fail "progress: a long load redraws its percentage" "$(grep -ac 'loading the kernel image' "$LOGS/payload-32mib-ide.serial") progress lines"
+fi
 
 section "boot-time failures"
 

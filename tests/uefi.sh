@@ -79,6 +79,9 @@ uefi_build payload $TK/payload-32.elf &&
     expect_uefi_boot uefi-payload-32mib "$T/payload/image.bin" "payload kernel: 32 MiB intact" \
         -drive "format=raw,file=$T/payload/image.bin,if=virtio" ||
     fail uefi-payload-32mib "build failed"
+grep -qa "loading the payloads: 100 %" "$LOGS/uefi-payload-32mib.serial" &&
+    pass "uefi progress: a 32 MiB read shows its percentage" ||
+    fail "uefi progress: a 32 MiB read shows its percentage" "no progress line"
 
 # 4. Configuration and features, as the BIOS tests build them.
 MAN=tests/boot/manifests/Cargo.toml
