@@ -68,7 +68,7 @@ int main(int argc, char **argv)
         report_error("usage: kcheck KERNEL [CMDLINE_FILE] [--multiboot1]");
         return 2;
     }
-    void *image = read_file(argv[1], &size, &why);
+    const void *image = map_file(argv[1], &size, &why);
     if (!image) {
         report_error("%s: %s", argv[1], why);
         return 1;
@@ -102,6 +102,6 @@ int main(int argc, char **argv)
         report_error("%s: %s", argv[1], text);
         return 1;
     }
-    free(image);
+    unmap_file(image, size);
     return 0;
 }

@@ -266,7 +266,7 @@ static int add_module(const char *path, const char *args)
 {
     size_t n;
     char *why, err[600];
-    void *data = read_file(path, &n, &why);
+    const void *data = map_file(path, &n, &why);
     if (!data) {
         snprintf(err, sizeof(err), "%s: %s (a module)", path, why);
         return die(err);
@@ -274,7 +274,7 @@ static int add_module(const char *path, const char *args)
     struct image_module *m = &s.h.module[s.h.module_count++];
     m->size = n;
     m->crc32 = crc32_update(0, data, n);
-    free(data);
+    unmap_file(data, n);
     m->cmdline_length = (uint16_t)strlen(args);
     int at = add_string(path, args, m->cmdline_length);
     m->cmdline_offset = (uint16_t)(at < 0 ? 0 : at);
@@ -298,7 +298,7 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < modules; i++)
         if (add_module(module_path[i], module_args[i]))
             return 1;
-    void *blob = read_file(argv[1], &size, &why);
+    const void *blob = map_file(argv[1], &size, &why);
     if (!blob) {
         snprintf(err, sizeof(err), "%s: %s", argv[1], why);
         return die(err);
@@ -328,6 +328,6 @@ int main(int argc, char **argv)
         snprintf(err, sizeof(err), "cannot write %s", argv[2]);
         return die(err);
     }
-    free(blob);
+    unmap_file(blob, size);
     return 0;
 }

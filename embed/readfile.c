@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void *read_file(const char *path, size_t *size, char **why)
 {
@@ -33,4 +36,37 @@ void *read_file(const char *path, size_t *size, char **why)
     }
     *size = got;
     return buf;
+}
+
+const void *map_file(const char *path, size_t *size, char **why)
+{
+    static const char empty[1];
+    struct stat st;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        *why = strerror(errno);
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        *why = "not a regular file";
+        return NULL;
+    }
+    *size = (size_t)st.st_size;
+    void *bytes = *size ? mmap(NULL, *size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
+                        : (void *)empty;
+    close(fd);
+    if (bytes == MAP_FAILED) {
+        *why = strerror(errno);
+        return NULL;
+    }
+    return bytes;
+}
+
+void unmap_file(const void *bytes, size_t size)
+{
+    if (size)
+        munmap((void *)bytes, size);
 }

@@ -43,11 +43,11 @@ else
 fi
 rm -f "$T/pipeline/BOOTX64.copy"
 if MTOOLS_SKIP_CHECK=1 mcopy -i "$img@@$((esp * 512))" ::/EFI/BOOT/BOOTX64.EFI "$T/pipeline/BOOTX64.copy" &&
-   cmp -s "$T/pipeline/BOOTX64.copy" "$T/pipeline/BOOTX64.EFI" &&
+   cmp -s "$T/pipeline/BOOTX64.copy" "$T/pipeline/BOOTX64-disk.EFI" &&
    [ "$(od -An -c -N 2 "$T/pipeline/BOOTX64.copy" | tr -d ' ')" = MZ ]; then
-    pass "ESP: a FAT file system holding EFI/BOOT/BOOTX64.EFI, the application built for the kernel"
+    pass "ESP: a FAT file system holding EFI/BOOT/BOOTX64.EFI, the application built to read the kernel from the disk"
 else
-    fail "ESP: a FAT file system holding EFI/BOOT/BOOTX64.EFI, the application built for the kernel" \
+    fail "ESP: a FAT file system holding EFI/BOOT/BOOTX64.EFI, the application built to read the kernel from the disk" \
         "not readable with mtools at sector $esp, or not the built application"
 fi
 # The BPB area is zero: nothing of ours a BIOS could overwrite.
@@ -75,7 +75,7 @@ missing=""
 for cmd in "build/host/kcheck" "size -A" "objcopy --strip-debug" "objcopy -I binary -O elf64-x86-64 -B i386:x86-64" \
            "--rename-section .data=.kernel" "=_kernel_start_addr" "=_kernel_end_addr" "=_kernel_size" \
            "ar crs" "ld -n" "-T linker.ld" "objcopy -O binary" "ld -m i386pep --subsystem 10" \
-           "--whole-archive build/t/pipeline/libkernel.a" "scripts/mkesp.sh" "--defsym _esp_sectors="; do
+           "payloads_disk.o build/t/pipeline/header.o" "scripts/mkesp.sh" "--rename-section .data=.esp"; do
     grep -qF -- "$cmd" <<< "$out" || missing="$missing [$cmd]"
 done
 [ -z "$missing" ] && pass "V=1 prints every pipeline command" || fail "V=1 prints every pipeline command" "missing$missing"
