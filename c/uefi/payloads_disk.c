@@ -24,16 +24,39 @@ static int is_end(const struct efi_device_path *node)
     return node->type == EFI_DEVICE_PATH_END && node->subtype == EFI_DEVICE_PATH_END_ENTIRE;
 }
 
-/* The whole disk's Block I/O: the device the application came from is its
- * partition (the path ends in a hard-drive node); the disk is the device
- * at the path without that node. A device that is not a partition is the
- * disk itself. */
+/* The disk's device path from a partition's: without the last node when
+ * that is a hard-drive (partition) node, else the same path; into `out`
+ * (`room` bytes). Panics on a malformed or over-long path. */
+static struct efi_device_path *disk_path(const struct efi_device_path *path, uint8_t *out,
+                                         uint64_t room)
+{
+    const uint8_t *bytes = (const uint8_t *)path;
+    uint64_t last = 0, at = 0;
+    for (const struct efi_device_path *n = path; !is_end(n); n = (const void *)(bytes + at)) {
+        if (node_length(n) < sizeof(*n) || at + node_length(n) + sizeof(*n) > room)
+            panic("the boot device's path is malformed or longer than %llu bytes",
+                  (unsigned long long)room);
+        last = at;
+        at += node_length(n);
+    }
+    const struct efi_device_path *tail = (const void *)(bytes + last);
+    if (at && tail->type == EFI_DEVICE_PATH_MEDIA && tail->subtype == EFI_DEVICE_PATH_HARD_DRIVE)
+        at = last;
+    memcpy(out, bytes, at);
+    *(struct efi_device_path *)(out + at) =
+        (struct efi_device_path){ EFI_DEVICE_PATH_END, EFI_DEVICE_PATH_END_ENTIRE, { 4, 0 } };
+    return (struct efi_device_path *)out;
+}
+
+/* The whole disk's Block I/O: the device the application came from is
+ * its ESP partition, and the disk is the device at the path without the
+ * partition's node (a device that is not a partition is the disk). */
 static struct efi_block_io *whole_disk(void)
 {
     static const struct efi_guid loaded_image = EFI_LOADED_IMAGE_GUID;
     static const struct efi_guid device_path = EFI_DEVICE_PATH_GUID;
     static const struct efi_guid block_io = EFI_BLOCK_IO_GUID;
-    static uint8_t parent[1024];
+    static uint8_t path_copy[1024];
     struct efi_loaded_image *image;
     struct efi_device_path *path;
     efi_handle disk;
@@ -42,22 +65,7 @@ static struct efi_block_io *whole_disk(void)
     if (uefi.bs->handle_protocol(uefi.image, &loaded_image, (void **)&image) != EFI_SUCCESS ||
         uefi.bs->handle_protocol(image->device, &device_path, (void **)&path) != EFI_SUCCESS)
         panic("the device this application was loaded from has no device path");
-    uint64_t last = 0, at = 0;
-    const uint8_t *bytes = (const uint8_t *)path;
-    for (const struct efi_device_path *n = path; !is_end(n); n = (const void *)(bytes + at)) {
-        if (node_length(n) < sizeof(*n) || at + node_length(n) + sizeof(*n) > sizeof(parent))
-            panic("the boot device's path is malformed or longer than %u bytes",
-                  (unsigned)sizeof(parent));
-        last = at;
-        at += node_length(n);
-    }
-    const struct efi_device_path *tail = (const void *)(bytes + last);
-    if (at && tail->type == EFI_DEVICE_PATH_MEDIA && tail->subtype == EFI_DEVICE_PATH_HARD_DRIVE)
-        at = last;                                     /* the partition's node off */
-    memcpy(parent, bytes, at);
-    struct efi_device_path *end = (void *)(parent + at);
-    *end = (struct efi_device_path){ EFI_DEVICE_PATH_END, EFI_DEVICE_PATH_END_ENTIRE, { 4, 0 } };
-    struct efi_device_path *rest = (void *)parent;
+    struct efi_device_path *rest = disk_path(path, path_copy, sizeof(path_copy));
     if (uefi.bs->locate_device_path(&block_io, &rest, &disk) != EFI_SUCCESS || !is_end(rest) ||
         uefi.bs->handle_protocol(disk, &block_io, (void **)&bio) != EFI_SUCCESS)
         panic("no Block I/O for the disk this application was loaded from");
