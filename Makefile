@@ -426,6 +426,14 @@ $(BUILD)/bench/efi-exit.efi: bench/efi-exit.c targets/uefi.mk
 	$(Q)$(CC) $(UEFI_CFLAGS) -c -o $(@:.efi=.o) $<
 	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(@:.efi=.o)
 
+# The UEFI raw read for the image in KDIR (bench/efi-read.c): the UEFI
+# front end without its main, reading the payloads and nothing else.
+$(KDIR)/efi-read.efi: bench/efi-read.c $(filter-out %/uefi/main.o,$(UEFI_OBJS)) \
+                      $(UEFI_PAYLOADS_DISK) $(KDIR)/header.o
+	$(Q)$(CC) $(UEFI_CFLAGS) -c -o $(@:.efi=.o) $<
+	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(@:.efi=.o) $(filter-out %/uefi/main.o,$(UEFI_OBJS)) \
+	    $(UEFI_PAYLOADS_DISK) $(KDIR)/header.o
+
 # Host unit tests of the shared C, under ASan and UBSan.
 UNIT_TESTS := elf memmap frames paging misc config bios linux multiboot bootloader09
 unit_srcs_elf    := c/elf_check.c c/fmt.c

@@ -41,10 +41,20 @@ make -s --no-print-directory build/bench/efi-exit.efi >> $B/build.log 2>&1 &&
     MTOOLS_SKIP_CHECK=1 mcopy -o -i "$B/efi-floor.bin@@$(( $(od -An -tu4 -j 470 -N 4 $B/tiny.bin) * 512 ))" \
         build/bench/efi-exit.efi ::/EFI/BOOT/BOOTX64.EFI ||
     { echo "bench: UEFI floor image build failed" >&2; exit 1; }
+# The UEFI raw read of N MiB: the same image with bench/efi-read.c in
+# place of BOOTX64.EFI, reading the payload area through Block I/O as
+# embedboot's application does, and nothing else.
+efi_read() {   # efi_read MIB
+    make -s --no-print-directory KDIR=$B/p$1 IMAGE=$B/p$1.bin KERNEL=$TK/payload-$1.elf \
+        $B/p$1/efi-read.efi >> $B/build.log 2>&1 &&
+        cp $B/p$1.bin $B/efi-read$1.bin &&
+        MTOOLS_SKIP_CHECK=1 mcopy -o -i "$B/efi-read$1.bin@@$(( $(od -An -tu4 -j 470 -N 4 $B/p$1.bin) * 512 ))" \
+            $B/p$1/efi-read.efi ::/EFI/BOOT/BOOTX64.EFI
+}
 for mib in $sizes; do
     nasm -f bin -DSECTORS=$((mib * 2048)) -o $B/raw$mib.bin bench/rawread.asm &&
         truncate -s $(((mib + 1) << 20)) $B/raw$mib.bin &&
-        img p$mib $TK/payload-$mib.elf && grub grub-$mib $TK/payload-$mib.bin ||
+        img p$mib $TK/payload-$mib.elf && grub grub-$mib $TK/payload-$mib.bin && efi_read $mib ||
         { echo "bench: image build failed" >&2; exit 1; }
 done
 
@@ -64,7 +74,8 @@ for ifc in ide virtio; do
     cases+=("uefi floor $ifc|$B/efi-floor.bin|$ifc||||uefi floor $ifc"
             "uefi embedboot tiny $ifc|$B/tiny.bin|$ifc||||uefi floor $ifc")
     for mib in $sizes; do
-        cases+=("uefi embedboot $mib MiB $ifc|$B/p$mib.bin|$ifc|$mib|||uefi floor $ifc")
+        cases+=("uefi raw read $mib MiB $ifc|$B/efi-read$mib.bin|$ifc|$mib|||uefi floor $ifc"
+                "uefi embedboot $mib MiB $ifc|$B/p$mib.bin|$ifc|$mib|uefi raw read $mib MiB $ifc||uefi floor $ifc")
     done
 done
 
@@ -140,3 +151,8 @@ for ((r = 0; r < runs; r++)); do
 done
 printf 'make image.bin after touching a 64 MiB kernel: median %s ms (%s)\n' \
     "$(median <<< "$rebuild")" "$(minmax <<< "$rebuild")"
+for mib in $sizes; do
+    printf 'image.bin for the %s MiB kernel: %d bytes (payloads %d + 2 MiB = %d)\n' "$mib" \
+        "$(stat -c %s $B/p$mib.bin)" "$(stat -c %s $B/p$mib/kernel.stripped)" \
+        "$(( $(stat -c %s $B/p$mib/kernel.stripped) + (2 << 20) ))"
+done
