@@ -270,8 +270,7 @@ uint64_t boot_alloc(struct boot_layout *layout, uint64_t pages, const struct fra
 static uint64_t alloc_or_panic(struct boot_layout *layout, uint64_t pages, uint32_t kind,
                                const char *what)
 {
-    static const struct frames_where anywhere = { PAGE_SIZE, 0, UINT64_MAX, 0 };
-    return boot_alloc(layout, pages, &anywhere, kind, what);
+    return boot_alloc(layout, pages, &frames_anywhere, kind, what);
 }
 
 /* Bytes of physical address space to map with map_physical_memory: the

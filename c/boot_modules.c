@@ -22,7 +22,6 @@ uint64_t boot_modules_pages(const struct boot_layout *layout)
 void boot_load_modules(struct boot_layout *layout, const struct boot_payloads *payloads,
                        struct vspace *vs)
 {
-    static const struct frames_where anywhere = { PAGE_SIZE, 0, UINT64_MAX, 0 };
     uint64_t virt;
 
     if (!payloads->module_count)
@@ -38,7 +37,8 @@ void boot_load_modules(struct boot_layout *layout, const struct boot_payloads *p
             layout->module_virt[i] = virt;
             continue;
         }
-        uint64_t phys = boot_alloc(layout, pages, &anywhere, EMBEDBOOT_MEMORY_MODULE, "module");
+        uint64_t phys = boot_alloc(layout, pages, &frames_anywhere, EMBEDBOOT_MEMORY_MODULE,
+                                   "module");
         memcpy((void *)phys, m->data, m->size);
         memset((uint8_t *)phys + m->size, 0, pages * PAGE_SIZE - m->size);
         boot_map(layout, "module", virt, phys, pages, 0);

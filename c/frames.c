@@ -64,10 +64,11 @@ static int log_alloc(struct frame_pool *p, uint64_t start, uint64_t end, uint32_
     return 0;
 }
 
+const struct frames_where frames_anywhere = { PAGE_SIZE, 0, UINT64_MAX, 0 };
+
 uint64_t frames_alloc(struct frame_pool *p, uint64_t pages, uint32_t kind)
 {
-    static const struct frames_where anywhere = { PAGE_SIZE, 0, UINT64_MAX, 0 };
-    return frames_alloc_in(p, pages, &anywhere, kind);
+    return frames_alloc_in(p, pages, &frames_anywhere, kind);
 }
 
 /* The best start for `bytes` inside free range f as `where` says, or -1. */

@@ -57,6 +57,9 @@ struct frames_where {
     int highest;             /* the highest such run, else the lowest */
 };
 
+/* Page-aligned, anywhere in the pool, the lowest run first. */
+extern const struct frames_where frames_anywhere;
+
 /* `pages` contiguous frames as `where` says; 0 when there is no such run.
  * A run the firmware refuses to give (claim) is taken out of the pool and
  * the search goes on. */

@@ -1,7 +1,6 @@
 #include "readfile.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
@@ -11,30 +10,19 @@
 
 void *read_file(const char *path, size_t *size, char **why)
 {
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        *why = strerror(errno);
+    size_t n;
+    const void *bytes = map_file(path, &n, why);
+    if (!bytes)
         return NULL;
+    char *buf = malloc(n + 1);                 /* one more: text files get a NUL */
+    if (buf) {
+        memcpy(buf, bytes, n);
+        buf[n] = '\0';
+        *size = n;
+    } else {
+        *why = "out of memory";
     }
-    if (!S_ISREG(st.st_mode)) {
-        *why = "not a regular file";
-        return NULL;
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *why = strerror(errno);
-        return NULL;
-    }
-    char *buf = malloc((size_t)st.st_size + 1);
-    size_t got = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
-    int failed = !buf || ferror(f) || got != (size_t)st.st_size;
-    fclose(f);
-    if (failed) {
-        free(buf);
-        *why = "cannot read the file";
-        return NULL;
-    }
-    *size = got;
+    unmap_file(bytes, n);
     return buf;
 }
 
@@ -42,16 +30,17 @@ const void *map_file(const char *path, size_t *size, char **why)
 {
     static const char empty[1];
     struct stat st;
-    int fd = open(path, O_RDONLY);
-    if (fd < 0 || fstat(fd, &st) != 0) {
+    if (stat(path, &st) != 0) {              /* before open: a FIFO would block it */
         *why = strerror(errno);
-        if (fd >= 0)
-            close(fd);
         return NULL;
     }
     if (!S_ISREG(st.st_mode)) {
-        close(fd);
         *why = "not a regular file";
+        return NULL;
+    }
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        *why = strerror(errno);
         return NULL;
     }
     *size = (size_t)st.st_size;

@@ -4,8 +4,9 @@
 
 #include <stddef.h>
 
-/* The file's bytes (malloc'd; at least one byte allocated so an empty file
- * is a valid buffer), or NULL with a reason in *why. */
+/* The file's bytes, malloc'd and NUL-terminated after `size` bytes (so an
+ * empty file is a valid buffer), or NULL with a reason in *why. For text
+ * the tools parse; a payload is only read: map_file. */
 void *read_file(const char *path, size_t *size, char **why);
 
 /* A payload's bytes, read-only, mapped with its page tables filled at once

@@ -9,10 +9,7 @@
 #include "../page.h"
 #include "proto.h"
 
-/* asm/handoff.asm, as linked; machine->handoff_start says where it runs.
- * The entry is declared as bytes: taking a function's address would make
- * position-independent code load it from a GOT, which the PE link lacks. */
-extern const uint8_t handoff_start[], enter_kernel[];
+extern const uint8_t enter_kernel[];                /* asm/handoff.asm */
 typedef void enter_fn(uint64_t pml4, uint64_t entry, uint64_t stack_top, uint64_t boot_info);
 
 static uint32_t boot_info_flags(const struct boot_layout *layout)
@@ -120,8 +117,7 @@ void embedboot_enter(const struct boot_layout *layout, const struct memmap *fina
     else
         fill_boot_info(layout, final_map);
     set_cpu_state(layout);
-    enter_fn *enter = (enter_fn *)(layout->machine->handoff_start +
-                                   (uint64_t)(enter_kernel - handoff_start));
+    enter_fn *enter = (enter_fn *)handoff_address(layout->machine, enter_kernel);
     enter(layout->pml4, layout->plan.entry, layout->stack_top, layout->info_virt);
     __builtin_unreachable();
 }

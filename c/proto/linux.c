@@ -16,7 +16,7 @@
 #define GiB (1ull << 30)
 
 /* asm/handoff.asm, as linked; machine->handoff_start says where it runs. */
-extern const uint8_t handoff_start[], enter_linux[];
+extern const uint8_t enter_linux[];                 /* asm/handoff.asm */
 typedef void linux_entry_fn(uint64_t entry, uint64_t boot_params);
 
 /* The initrd: module 0 (INITRD=, or a single MODULES= entry); none is a
@@ -94,20 +94,20 @@ static void place_initrd(struct boot_layout *layout, uint64_t size)
  * kernels read only cmd_line_ptr), the final map and the E820 extension. */
 static void place_tables(struct boot_layout *layout)
 {
-    static const struct frames_where anywhere = { PAGE_SIZE, 0, UINT64_MAX, 0 };
     static const struct frames_where low = { PAGE_SIZE, 0, 4 * GiB, 0 };
     struct linux_layout *lx = &layout->linux_boot;
     uint64_t cmdline_pages = pages_of(layout->hdr->cmdline_length + 1);
 
-    lx->zero_page = boot_alloc(layout, 1, &anywhere, EMBEDBOOT_MEMORY_BOOT_INFO, "zero page");
+    lx->zero_page = boot_alloc(layout, 1, &frames_anywhere, EMBEDBOOT_MEMORY_BOOT_INFO,
+                               "zero page");
     lx->cmdline_phys = frames_alloc_in(&layout->pool, cmdline_pages, &low,
                                        EMBEDBOOT_MEMORY_BOOT_INFO);
     if (!lx->cmdline_phys)
-        lx->cmdline_phys = boot_alloc(layout, cmdline_pages, &anywhere,
+        lx->cmdline_phys = boot_alloc(layout, cmdline_pages, &frames_anywhere,
                                       EMBEDBOOT_MEMORY_BOOT_INFO, "command line");
-    boot_alloc_final_map(layout, &anywhere);
+    boot_alloc_final_map(layout, &frames_anywhere);
     if (e820_ext_pages(layout))
-        lx->e820_ext = boot_alloc(layout, e820_ext_pages(layout), &anywhere,
+        lx->e820_ext = boot_alloc(layout, e820_ext_pages(layout), &frames_anywhere,
                                   EMBEDBOOT_MEMORY_BOOT_INFO, "E820 extension");
 }
 
@@ -198,8 +198,7 @@ void linux_enter(const struct boot_layout *layout, const struct memmap *final_ma
         linux_fill_efi_info(&bp->efi_info, &machine->efi);
     bp->acpi_rsdp_addr = machine->rsdp;
     nmi_unmask();
-    linux_entry_fn *enter = (linux_entry_fn *)(machine->handoff_start +
-                                               (uint64_t)(enter_linux - handoff_start));
+    linux_entry_fn *enter = (linux_entry_fn *)handoff_address(machine, enter_linux);
     enter(lx->kernel_phys + LINUX_ENTRY_64_OFFSET, lx->zero_page);
     __builtin_unreachable();
 }

@@ -16,7 +16,11 @@
 #define MiB      0x100000ull
 #define FOUR_GIB 0x100000000ull
 
-extern const uint8_t handoff_start[], enter_multiboot[], enter_multiboot_efi64[];
+extern const uint8_t enter_multiboot[], enter_multiboot_efi64[];   /* asm/handoff.asm */
+
+/* Where the modules, the section area and the information go: a 32-bit
+ * kernel reaches them, and the first MiB stays the loader's. */
+static const struct frames_where below_4gib = { PAGE_SIZE, MiB, FOUR_GIB, 0 };
 typedef void multiboot_entry_fn(uint64_t entry, uint64_t magic, uint64_t info);
 
 static uint64_t kernel_span_start(const struct multiboot_image *mb)
@@ -69,12 +73,11 @@ static void place_kernel(struct boot_layout *layout)
 /* Below 4 GiB, page-aligned (whether or not the header asks), in order. */
 static void place_modules(struct boot_layout *layout, const struct boot_payloads *payloads)
 {
-    static const struct frames_where low = { PAGE_SIZE, MiB, FOUR_GIB, 0 };
     struct multiboot_layout *mbl = &layout->multiboot;
     for (unsigned i = 0; i < payloads->module_count; i++) {
         uint64_t pages = pages_of(payloads->module[i].size);
-        mbl->module_phys[i] = pages ? boot_alloc(layout, pages, &low, EMBEDBOOT_MEMORY_MODULE,
-                                                 "module below 4 GiB")
+        mbl->module_phys[i] = pages ? boot_alloc(layout, pages, &below_4gib,
+                                                 EMBEDBOOT_MEMORY_MODULE, "module below 4 GiB")
                                     : MiB;       /* an empty module: any address, no bytes */
         memcpy((void *)mbl->module_phys[i], payloads->module[i].data, payloads->module[i].size);
     }
@@ -84,12 +87,11 @@ static void place_modules(struct boot_layout *layout, const struct boot_payloads
  * when its pieces overlap the payloads stage 2 loaded. */
 static const uint8_t *safe_source(struct boot_layout *layout, const struct boot_payloads *payloads)
 {
-    static const struct frames_where anywhere = { PAGE_SIZE, 0, UINT64_MAX, 0 };
     const struct multiboot_image *mb = &layout->multiboot.image;
     uint64_t start = kernel_span_start(mb), end = start + kernel_span_pages(mb) * PAGE_SIZE;
     if (end <= layout->free.taken_start || start >= layout->free.taken_end)
         return payloads->kernel;
-    uint8_t *copy = (void *)boot_alloc(layout, pages_of(payloads->kernel_size), &anywhere,
+    uint8_t *copy = (void *)boot_alloc(layout, pages_of(payloads->kernel_size), &frames_anywhere,
                                        EMBEDBOOT_MEMORY_BOOTLOADER, "copy of the kernel");
     memcpy(copy, payloads->kernel, payloads->kernel_size);
     return copy;
@@ -107,18 +109,17 @@ static void load_pieces(const struct boot_layout *layout, const uint8_t *file)
  * (symbols, strings) in one area, their sh_addr set to where they are. */
 static void place_sections(struct boot_layout *layout, const uint8_t *file)
 {
-    static const struct frames_where low = { PAGE_SIZE, MiB, FOUR_GIB, 0 };
     struct multiboot_layout *mbl = &layout->multiboot;
     const struct multiboot_image *mb = &mbl->image;
     uint64_t bytes = (uint64_t)mb->shnum * mb->shentsize, used = 0, area = 0;
 
     if (!mb->shnum)
         return;
-    mbl->shdrs = boot_alloc(layout, pages_of(bytes), &low, EMBEDBOOT_MEMORY_BOOT_INFO,
+    mbl->shdrs = boot_alloc(layout, pages_of(bytes), &below_4gib, EMBEDBOOT_MEMORY_BOOT_INFO,
                             "ELF section headers");
     memcpy((void *)mbl->shdrs, file + mb->shoff, bytes);
     if (mb->sections_size)
-        area = boot_alloc(layout, pages_of(mb->sections_size), &low, EMBEDBOOT_MEMORY_KERNEL,
+        area = boot_alloc(layout, pages_of(mb->sections_size), &below_4gib, EMBEDBOOT_MEMORY_KERNEL,
                           "ELF sections");
     for (unsigned i = 0; i < mb->shnum; i++) {
         struct mb_section s = multiboot_section(mb, (const uint8_t *)mbl->shdrs, i);
@@ -132,14 +133,13 @@ static void place_sections(struct boot_layout *layout, const uint8_t *file)
 
 static void place_info(struct boot_layout *layout)
 {
-    static const struct frames_where low = { PAGE_SIZE, MiB, FOUR_GIB, 0 };
     struct multiboot_layout *mbl = &layout->multiboot;
     struct mb_info_input sizes = info_sizes(layout);
     mbl->info_capacity = page_up(multiboot_info_bound(&sizes, layout->max_regions,
                                                       layout->machine->efi.memmap_capacity));
-    mbl->info_area = boot_alloc(layout, mbl->info_capacity / PAGE_SIZE, &low,
+    mbl->info_area = boot_alloc(layout, mbl->info_capacity / PAGE_SIZE, &below_4gib,
                                 EMBEDBOOT_MEMORY_BOOT_INFO, "Multiboot information");
-    boot_alloc_final_map(layout, &low);
+    boot_alloc_final_map(layout, &below_4gib);
 }
 
 /* A BIOS machine has no EFI tables to give a kernel that requires them. */
@@ -204,8 +204,7 @@ void multiboot_enter(const struct boot_layout *layout, const struct memmap *fina
     uint64_t entry = in.efi_boot_services ? mbl->image.efi64_entry : mbl->image.entry;
     if (!in.efi_boot_services)
         nmi_unmask();
-    multiboot_entry_fn *enter = (multiboot_entry_fn *)(layout->machine->handoff_start +
-                                                       (uint64_t)(how - handoff_start));
+    multiboot_entry_fn *enter = (multiboot_entry_fn *)handoff_address(layout->machine, how);
     enter(entry, version == 2 ? MB2_BOOT_MAGIC : MB1_BOOT_MAGIC, info);
     __builtin_unreachable();
 }

@@ -5,6 +5,17 @@
 
 #include "../boot_build.h"
 
+/* asm/handoff.asm as linked. Its page is copied to where it runs
+ * (machine->handoff_start), so each entry routine moves with it. Routines
+ * are declared as bytes: taking a function's address would make
+ * position-independent code load it from a GOT, which the PE link lacks. */
+extern const uint8_t handoff_start[];
+
+static inline uint64_t handoff_address(const struct boot_machine *machine, const uint8_t *routine)
+{
+    return machine->handoff_start + (uint64_t)(routine - handoff_start);
+}
+
 /* The native protocol (include/embedboot.h, README: Boot contract): the
  * boot info around the final memory map, the contract's CPU state, the
  * jump through the hand-off page. */
