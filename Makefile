@@ -428,11 +428,10 @@ $(BUILD)/bench/efi-exit.efi: bench/efi-exit.c targets/uefi.mk
 
 # The UEFI raw read for the image in KDIR (bench/efi-read.c): the UEFI
 # front end without its main, reading the payloads and nothing else.
-$(KDIR)/efi-read.efi: bench/efi-read.c $(filter-out %/uefi/main.o,$(UEFI_OBJS)) \
-                      $(UEFI_PAYLOADS_DISK) $(KDIR)/header.o
+EFI_READ_OBJS = $(filter-out %/uefi/main.o,$(UEFI_OBJS)) $(UEFI_PAYLOADS_DISK) $(KDIR)/header.o
+$(KDIR)/efi-read.efi: bench/efi-read.c $(EFI_READ_OBJS)
 	$(Q)$(CC) $(UEFI_CFLAGS) -c -o $(@:.efi=.o) $<
-	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(@:.efi=.o) $(filter-out %/uefi/main.o,$(UEFI_OBJS)) \
-	    $(UEFI_PAYLOADS_DISK) $(KDIR)/header.o
+	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(@:.efi=.o) $(EFI_READ_OBJS)
 
 # Host unit tests of the shared C, under ASan and UBSan.
 UNIT_TESTS := elf memmap frames paging misc config bios linux multiboot bootloader09

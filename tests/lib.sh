@@ -211,6 +211,14 @@ bar_points() {
     done
 }
 
+# bars_in PPM W H: a WxH screendump shows the eight RGB bars and the navy
+# panel, as the example kernels draw them (ppmtool says what differs).
+bars_in() {
+    # shellcheck disable=SC2046
+    build/tests/ppmtool check "$1" "$2" "$3" $(bar_points "$2" "$3" "${RGB_BARS[@]}") \
+        $(($2 / 2)),$(($3 * 5 / 6)),0,0,128
+}
+
 # Places inside a built image, from its linker symbols.
 symbol_value() {          # symbol_value KDIR SYMBOL
     printf '%d' $((16#$(nm "$1/bootloader.elf" | awk -v s="$2" '$3 == s { print $1 }')))

@@ -38,11 +38,9 @@ else
         build_image rust-example "$RUST_ELF" KERNEL_MANIFEST=example-kernel-rust/Cargo.toml \
             FRAMEBUFFER=800x600 CMDLINE="from rust" MODULES="$T/rust/b.txt two words"
         screenshot rust-example-bios "$T/rust-example/image.bin"
-        # shellcheck disable=SC2046
         if [ $SHOT_OK = 1 ] && grep -q "rust kernel: command line \"from rust\"" "$LOGS/rust-example-bios.serial" &&
            grep -q "rust kernel: module 0: 20 bytes" "$LOGS/rust-example-bios.serial" &&
-           out=$(build/tests/ppmtool check "$LOGS/rust-example-bios.ppm" 800 600 \
-                 $(bar_points 800 600 "${RGB_BARS[@]}") 400,500,0,0,128); then
+           out=$(bars_in "$LOGS/rust-example-bios.ppm" 800 600); then
             pass "rust-example-bios: the Rust kernel reads its boot info (command line, module) and draws the bars"
         else
             fail "rust-example-bios" "${out:-$(grep -a 'rust kernel' "$LOGS/rust-example-bios.serial" | tail -n 3)}"

@@ -110,16 +110,15 @@ unsigned bl09_fill(void *info, const struct bl09_input *in, struct bl09_memory_r
                    unsigned scratch_capacity)
 {
     uint8_t *base = info;
-    struct bl09_memory_map map;
+    struct bl09_memory_map *map = info;          /* at the start, 8-aligned */
     unsigned n = bl09_convert_map(in, scratch, scratch_capacity);
 
     if (n > BL09_MEMORY_MAP_ENTRIES)
         return n;
     memset(base, 0, bl09_boot_info_size(in->features));
     for (unsigned i = 0; i < BL09_MEMORY_MAP_ENTRIES; i++)
-        map.entries[i] = i < n ? scratch[i] : (struct bl09_memory_region){ 0, 0, BL09_EMPTY, 0 };
-    map.next_entry_index = n;
-    memcpy(base, &map, sizeof(map));
+        map->entries[i] = i < n ? scratch[i] : (struct bl09_memory_region){ 0, 0, BL09_EMPTY, 0 };
+    map->next_entry_index = n;
     if (in->features & BL09_RECURSIVE_PAGE_TABLE)
         memcpy(base + bl09_recursive_offset(), &in->recursive_page_table_addr, 8);
     if (in->features & BL09_MAP_PHYSICAL_MEMORY)

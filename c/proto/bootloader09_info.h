@@ -32,7 +32,8 @@ int bl09_region_type(uint32_t kind);
 unsigned bl09_convert_map(const struct bl09_input *in, struct bl09_memory_region *out,
                           unsigned capacity);
 
-/* The whole structure at `info` (bl09_boot_info_size(features) bytes).
+/* The whole structure at `info` (8-aligned, bl09_boot_info_size(features)
+ * bytes).
  * 0, or the number of regions needed when more than 64. */
 unsigned bl09_fill(void *info, const struct bl09_input *in, struct bl09_memory_region *scratch,
                    unsigned scratch_capacity);

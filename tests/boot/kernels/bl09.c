@@ -16,7 +16,6 @@
 #include "trap.h"
 
 #define FEATURES ((RECURSIVE ? BL09_RECURSIVE_PAGE_TABLE : 0) | (PHYSMAP ? BL09_MAP_PHYSICAL_MEMORY : 0))
-#define ADDR_MASK 0x000ffffffffff000ull
 
 extern uint64_t entry_state[12];       /* entry.asm: rsp, rbp, [rsp], rflags, ..., rdi (10) */
 __thread uint64_t tls_word __attribute__((used)) = 0x0909090909090909ull;   /* PT_TLS */
@@ -81,23 +80,6 @@ static int type_at(const struct bl09_memory_map *map, uint64_t phys)
     return -1;
 }
 
-/* Translate virt by walking CR3's tables through the physical map. */
-static uint64_t walk(uint64_t offset, uint64_t virt)
-{
-    uint64_t table = read_cr3() & ADDR_MASK;
-    for (int level = 3; level >= 0; level--) {
-        uint64_t e = ((volatile uint64_t *)(offset + table))[(virt >> (12 + 9 * level)) & 511];
-        if (!(e & 1))
-            return 0;
-        if (level == 0 || (e & 0x80)) {
-            uint64_t span = 1ull << (12 + 9 * level);
-            return (e & ADDR_MASK & ~(span - 1)) + (virt & (span - 1));
-        }
-        table = e & ADDR_MASK;
-    }
-    return 0;
-}
-
 static void check_physical_map(const struct bl09_memory_map *map, const uint8_t *info)
 {
     uint64_t offset = field(info, bl09_physical_memory_offset_offset(FEATURES));
@@ -111,7 +93,7 @@ static void check_physical_map(const struct bl09_memory_map *map, const uint8_t 
           "the code's bytes through the offset");
     check(stack && type_at(map, stack) == BL09_KERNEL_STACK, "the stack in a KernelStack region");
     check(boot_info && type_at(map, boot_info) == BL09_BOOT_INFO, "the boot info in a BootInfo region");
-    check(type_at(map, read_cr3() & ADDR_MASK) == BL09_PAGE_TABLE, "CR3's table in a PageTable region");
+    check(type_at(map, read_cr3() & PTE_ADDR_MASK) == BL09_PAGE_TABLE, "CR3's table in a PageTable region");
 }
 
 static void check_recursive(const uint8_t *info)
@@ -124,7 +106,7 @@ static void check_recursive(const uint8_t *info)
     kprintf("bl09 kernel: recursive_page_table_addr 0x%llx (index %u)\n", (unsigned long long)addr, r);
     check(addr == expect && r != 0, "recursive_page_table_addr: one index in all four levels");
     const volatile uint64_t *pml4 = (const volatile uint64_t *)addr;
-    check((pml4[r] & ADDR_MASK) == (read_cr3() & ADDR_MASK), "the PML4 found through it points at CR3");
+    check((pml4[r] & PTE_ADDR_MASK) == (read_cr3() & PTE_ADDR_MASK), "the PML4 found through it points at CR3");
 }
 
 static void check_tls(const uint8_t *info)

@@ -26,35 +26,6 @@ static volatile uint64_t data_word = 0x0123456789abcdefull;
 static const uint8_t ret_byte[1] = { 0xc3 };
 
 
-#define ADDR_MASK 0x000ffffffffff000ull
-
-/* The leaf entry for virt and its level (0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB),
- * walking the page tables through the physical map; not present: bit 0 clear. */
-static uint64_t leaf_entry(uint64_t offset, uint64_t virt, int *level_out)
-{
-    uint64_t table = read_cr3() & ADDR_MASK;
-    for (int level = 3; level >= 0; level--) {
-        uint64_t e = ((volatile uint64_t *)(offset + table))[(virt >> (12 + 9 * level)) & 511];
-        if (!(e & 1) || level == 0 || (e & 0x80)) {
-            *level_out = level;
-            return e;
-        }
-        table = e & ADDR_MASK;
-    }
-    return 0;
-}
-
-/* Translate virt through the physical map (0 if unmapped). */
-static uint64_t walk(uint64_t offset, uint64_t virt)
-{
-    int level;
-    uint64_t e = leaf_entry(offset, virt, &level);
-    if (!(e & 1))
-        return 0;
-    uint64_t span = 1ull << (12 + 9 * level);
-    return (e & ADDR_MASK & ~(span - 1)) + (virt & (span - 1));
-}
-
 static int rsdp_valid(const volatile uint8_t *p)
 {
     static const char sig[] = "RSD PTR ";
@@ -125,7 +96,7 @@ static void check_recursive(const struct embedboot_boot_info *info)
     if (r >= 256)
         pml4 |= 0xffff000000000000ull;
     volatile uint64_t *t = (volatile uint64_t *)pml4;
-    check(r < 512 && (t[r] & ADDR_MASK) == (read_cr3() & ADDR_MASK),
+    check(r < 512 && (t[r] & PTE_ADDR_MASK) == (read_cr3() & PTE_ADDR_MASK),
           "the recursive entry maps the PML4 onto itself");
     /* The PT entry for data_word, through the recursion. */
     uint64_t v = (uint64_t)&data_word;
@@ -164,7 +135,7 @@ static void check_linear_framebuffer(const struct embedboot_boot_info *info)
     check(((lo >> 8) & 7) == 1, "PAT entry 1 is write-combining");
     check(level == 0 && (pte & 1) && (pte & 2) && (pte & 8) && !(pte & 0x10) && (pte >> 63),
           "framebuffer mapped writable, PWT (PAT entry 1), NX");
-    check((pte & ADDR_MASK) == fb->physical_address, "framebuffer mapped at its physical address");
+    check((pte & PTE_ADDR_MASK) == fb->physical_address, "framebuffer mapped at its physical address");
     *(volatile uint32_t *)fb->virtual_address = 0x00ff00ff;
     check(*(volatile uint32_t *)(info->physical_memory_offset + fb->physical_address) == 0x00ff00ff,
           "a pixel written through the mapping lands in the framebuffer");

@@ -1,6 +1,8 @@
-// The linker script, by absolute path: rustc links from another directory.
+// The example Rust kernel's linker script (the same layout: -2 GiB), by
+// absolute path: rustc links from another directory.
 fn main() {
     let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap();
-    println!("cargo:rustc-link-arg=-T{dir}/kernel.ld");
-    println!("cargo:rerun-if-changed=kernel.ld");
+    let script = format!("{dir}/../../../../example-kernel-rust/kernel.ld");
+    println!("cargo:rustc-link-arg=-T{script}");
+    println!("cargo:rerun-if-changed={script}");
 }

@@ -52,7 +52,7 @@ fn kernel_main(boot_info: &'static BootInfo) -> ! {
     let frames = usable_frames(map).count();
     println!("blog kernel: {} usable frames ({} KiB)", frames, frames * 4);
 
-    let code = kernel_main as usize as u64;
+    let code = kernel_main as *const () as u64;
     let phys = translate(offset, code).expect("the kernel's code is mapped");
     let kernel_region = map.iter().find(|r| r.range.start_addr() <= phys && phys < r.range.end_addr());
     println!("blog kernel: kernel_main at {:#x} -> physical {:#x} in {:?}", code, phys,
