@@ -48,7 +48,7 @@ SIZE    := size
 # say NAME,FILE: "  NAME    FILE" before a step, printed by make itself
 # ($(info)): a shell per line costs ~10 ms here, and a rebuild prints ten.
 sp    := $(subst x, ,x)
-say_padded := AR______ CC______ EMBED___ ESP_____ FONT____ FUZZCC__ GEN_____ HEADER__ HOSTCC__ \
+say_padded := AR______ CC______ EMBED___ ESP_____ FONT____ FUZZCC__ GEN_____ HEADER__ HOSTCC__ SBSIGN__ \
               KCHECK__ KERNEL__ LD______ NASM____ OBJCOPY_ STRIP___ TABLE___
 ifeq ($(V),1)
 Q   :=
@@ -75,22 +75,22 @@ all: example-kernel
 # and the kernel protocols, which both front ends link, and each front end.
 CORE_SRCS  := boot_build boot_modules console_format serial string fmt crc32 elf_check memmap frames paging \
               kernel_load vspace config acpi video_mode bzimage kernel_kind multiboot_image \
-              payload_layout
+              payload_layout measure
 PROTO_SRCS := embedboot bootloader09 bootloader09_info linux linux_params multiboot multiboot_info
-BIOS_SRCS  := stage4 console textcon memory rsdp asm_layout
-UEFI_SRCS  := main console cpu gop memory tables kernel_file
+BIOS_SRCS  := stage4 console textcon memory rsdp asm_layout tpm
+UEFI_SRCS  := main console cpu gop memory tables kernel_file secure_boot tpm
 # Where the application's payloads come from: embedded (make BOOTX64.EFI), or
 # read from the disk image it lies on (the ESP inside image.bin).
 UEFI_PAYLOADS_EMBEDDED := $(BUILD)/uefi/uefi/payloads_embedded.o
 UEFI_PAYLOADS_DISK     := $(BUILD)/uefi/uefi/payloads_disk.o
-ASM_SRCS   := stage1 stage2 a20 cpu memory load video stage3 gdt handoff
+ASM_SRCS   := stage1 stage2 a20 cpu memory load video stage3 gdt handoff bios_call
 
 C_HEADERS  := $(wildcard c/*.h c/*/*.h) include/embedboot.h
 C_OBJS      = $(CORE_SRCS:%=$(1)/core/%.o) $(PROTO_SRCS:%=$(1)/proto/%.o)
 STAGE_OBJS := $(ASM_SRCS:%=$(BUILD)/stages/%.o) $(call C_OBJS,$(BUILD)/stages) \
               $(BIOS_SRCS:%=$(BUILD)/stages/bios/%.o)
 UEFI_OBJS  := $(call C_OBJS,$(BUILD)/uefi) $(UEFI_SRCS:%=$(BUILD)/uefi/uefi/%.o) \
-              $(BUILD)/uefi/handoff.o
+              $(BUILD)/uefi/core/sha256.o $(BUILD)/uefi/handoff.o
 
 $(BUILD)/stages/%.o: asm/%.asm $(wildcard asm/*.inc) | $(BUILD)/stages
 	$(call say,NASM,$<)
@@ -132,7 +132,7 @@ $(BUILD)/uefi/handoff.o: asm/handoff.asm asm/handoff.inc | $(BUILD)/uefi
 KCHECK_SRCS   := embed/kcheck.c embed/readfile.c embed/report.c c/elf_check.c c/fmt.c \
                  c/bzimage.c c/kernel_kind.c c/multiboot_image.c
 MKHEADER_SRCS := embed/mkheader.c embed/manifest.c embed/toml.c embed/readfile.c embed/report.c \
-                 c/config.c c/crc32.c c/elf_check.c c/fmt.c c/bzimage.c c/kernel_kind.c \
+                 c/config.c c/crc32.c c/sha256.c c/elf_check.c c/fmt.c c/bzimage.c c/kernel_kind.c \
                  c/multiboot_image.c
 
 BOOTIMAGE_CONFIG_SRCS := embed/bootimage_config.c embed/toml.c embed/readfile.c embed/report.c
@@ -199,11 +199,24 @@ $(KDIR)/settings: FORCE | $(KDIR)
 	    echo "embedboot: error: $$m: not a file (MODULES=$$MODULES)" >&2; exit 1; fi; done; \
 	if [ $(words $(MODULE_FILES)) -gt 16 ]; then rm -f $(IMAGE); \
 	    echo "embedboot: error: MODULES: $(words $(MODULE_FILES)) modules, more than 16" >&2; exit 1; fi; \
+	if [ -n "$(SIGN_KEY)$(SIGN_CERT)" ]; then \
+	    if [ -z "$(SIGN_KEY)" ] || [ -z "$(SIGN_CERT)" ]; then rm -f $(IMAGE); \
+	    echo "embedboot: error: signing needs both SIGN_KEY and SIGN_CERT (one was given)" >&2; exit 1; fi; \
+	    for f in $(call shell_quote,$(SIGN_KEY)) $(call shell_quote,$(SIGN_CERT)); do if [ ! -f "$$f" ]; then \
+	    rm -f $(IMAGE); echo "embedboot: error: $$f: not a file (SIGN_KEY=$(SIGN_KEY) SIGN_CERT=$(SIGN_CERT))" >&2; \
+	    exit 1; fi; done; \
+	    command -v sbsign >/dev/null || { rm -f $(IMAGE); \
+	    echo "embedboot: error: SIGN_KEY: sbsign is missing (Debian package sbsigntool; make test installs it)" >&2; \
+	    exit 1; }; \
+	    if grep -q 'ENCRYPTED' $(call shell_quote,$(SIGN_KEY)); then rm -f $(IMAGE); \
+	    echo "embedboot: error: $(SIGN_KEY): the key is encrypted, and sbsign cannot ask for its passphrase in a build; give a plain copy (openssl pkey -in KEY -out plain.key)" >&2; \
+	    exit 1; fi; fi; \
 	printf '%s' "$$CMDLINE" > $(KDIR)/cmdline.new; \
 	cmp -s $(KDIR)/cmdline.new $(KDIR)/cmdline && rm $(KDIR)/cmdline.new || \
 	    mv $(KDIR)/cmdline.new $(KDIR)/cmdline; \
 	echo "KERNEL=$(abspath $(KERNEL)) INITRD=$(abspath $(INITRD)) $(MKHEADER_ARGS)" > $@.new; \
 	echo "SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)" >> $@.new; \
+	echo "SIGN_KEY=$(abspath $(SIGN_KEY)) SIGN_CERT=$(abspath $(SIGN_CERT))" >> $@.new; \
 	printf 'MODULES=%s\n' "$$MODULES" >> $@.new; \
 	cat $(KDIR)/cmdline >> $@.new; \
 	cmp -s $@.new $@ && rm $@.new || mv $@.new $@
@@ -310,7 +323,26 @@ $(KDIR)/header.o: $(HDR)
 	    --strip-symbol $(SMANGLED)_size $(HDR).strings $(KDIR)/strings.o && \
 	$(LD) -r -o $@.both $@ $(KDIR)/strings.o && mv $@.both $@
 
-$(KDIR)/esp.img: $(KDIR)/BOOTX64-disk.EFI scripts/mkesp.sh $(KDIR)/settings
+# The payloads' digests, for the EFI application alone (struct payload_digests).
+$(KDIR)/digests.o: $(HDR)
+	$(Q)$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
+	    --rename-section .data=.payload_digests,alloc,load,readonly,data,contents \
+	    --redefine-sym $(call mangle,$(HDR).digests)_start=_payload_digests \
+	    --strip-symbol $(call mangle,$(HDR).digests)_end \
+	    --strip-symbol $(call mangle,$(HDR).digests)_size $(HDR).digests $@
+
+# Secure Boot: with SIGN_KEY and SIGN_CERT, the EFI application on the ESP
+# and the one `make BOOTX64.EFI` gives are signed (Debian's sbsign). The
+# payloads it reads from the disk are vouched for by the digests inside it.
+SIGNED := $(if $(SIGN_KEY),-signed)
+$(KDIR)/%-signed.EFI: $(KDIR)/%.EFI $(KDIR)/settings $(wildcard $(SIGN_KEY) $(SIGN_CERT))
+	$(call say,SBSIGN,$@)
+	$(Q)sbsign --key $(call shell_quote,$(SIGN_KEY)) --cert $(call shell_quote,$(SIGN_CERT)) \
+	    --output $@ $< > $@.log 2>&1 || { sed 's/^/  /' $@.log >&2; rm -f $@ $(IMAGE); \
+	    echo "embedboot: error: sbsign could not sign $(notdir $<) with SIGN_KEY=$(SIGN_KEY) SIGN_CERT=$(SIGN_CERT)" >&2; \
+	    exit 1; }
+
+$(KDIR)/esp.img: $(KDIR)/BOOTX64-disk$(SIGNED).EFI scripts/mkesp.sh $(KDIR)/settings
 	$(call say,ESP,$@)
 	$(Q)$(if $(SOURCE_DATE_EPOCH),SOURCE_DATE_EPOCH='$(SOURCE_DATE_EPOCH)') \
 	    scripts/mkesp.sh $@ $< $(if $(filter 1,$(KERNEL_ON_ESP)),$(BLOB))
@@ -337,17 +369,20 @@ $(IMAGE): $(KDIR)/bootloader.elf
 # the one on image.bin's ESP carries the header only and reads the
 # payloads from the disk it lies on (one copy of the kernel in the image);
 # `make BOOTX64.EFI` embeds them too, for an ESP or a network boot of its own.
-$(KDIR)/BOOTX64-disk.EFI: $(UEFI_OBJS) $(UEFI_PAYLOADS_DISK) $(KDIR)/header.o
+$(KDIR)/BOOTX64-disk.EFI: $(UEFI_OBJS) $(UEFI_PAYLOADS_DISK) $(KDIR)/header.o $(KDIR)/digests.o
 	$(call say,LD,$@)
-	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(UEFI_OBJS) $(UEFI_PAYLOADS_DISK) $(KDIR)/header.o
+	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(UEFI_OBJS) $(UEFI_PAYLOADS_DISK) $(KDIR)/header.o \
+	    $(KDIR)/digests.o
 
-$(KDIR)/BOOTX64.EFI: $(UEFI_OBJS) $(UEFI_PAYLOADS_EMBEDDED) $(KDIR)/header.o $(KDIR)/libkernel.a
+$(KDIR)/BOOTX64.EFI: $(UEFI_OBJS) $(UEFI_PAYLOADS_EMBEDDED) $(KDIR)/header.o $(KDIR)/digests.o \
+                     $(KDIR)/libkernel.a
 	$(call say,LD,$@)
 	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(UEFI_OBJS) $(UEFI_PAYLOADS_EMBEDDED) $(KDIR)/header.o \
+	    $(KDIR)/digests.o \
 	    --whole-archive $(KDIR)/libkernel.a --no-whole-archive
 
 EFI_APP ?= BOOTX64.EFI
-$(EFI_APP): $(KDIR)/BOOTX64.EFI
+$(EFI_APP): $(KDIR)/BOOTX64$(SIGNED).EFI
 	$(Q)cp $< $@
 
 # IMAGE=other/path.bin builds there; `image.bin` stays the name to ask for.
@@ -428,13 +463,14 @@ $(BUILD)/bench/efi-exit.efi: bench/efi-exit.c targets/uefi.mk
 
 # The UEFI raw read for the image in KDIR (bench/efi-read.c): the UEFI
 # front end without its main, reading the payloads and nothing else.
-EFI_READ_OBJS = $(filter-out %/uefi/main.o,$(UEFI_OBJS)) $(UEFI_PAYLOADS_DISK) $(KDIR)/header.o
+EFI_READ_OBJS = $(filter-out %/uefi/main.o,$(UEFI_OBJS)) $(UEFI_PAYLOADS_DISK) $(KDIR)/header.o \
+                $(KDIR)/digests.o
 $(KDIR)/efi-read.efi: bench/efi-read.c $(EFI_READ_OBJS)
 	$(Q)$(CC) $(UEFI_CFLAGS) -c -o $(@:.efi=.o) $<
 	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(@:.efi=.o) $(EFI_READ_OBJS)
 
 # Host unit tests of the shared C, under ASan and UBSan.
-UNIT_TESTS := elf memmap frames paging misc config bios linux multiboot bootloader09
+UNIT_TESTS := elf memmap frames paging misc config bios linux multiboot bootloader09 sha256 measure
 unit_srcs_elf    := c/elf_check.c c/fmt.c
 unit_srcs_memmap := c/memmap.c
 unit_srcs_frames := c/frames.c
@@ -442,6 +478,8 @@ unit_srcs_paging := c/paging.c c/kernel_load.c c/elf_check.c c/fmt.c
 unit_srcs_misc   := c/crc32.c c/fmt.c c/vspace.c c/acpi.c c/video_mode.c
 unit_srcs_bios   := c/bios/memory.c c/bios/rsdp.c c/memmap.c c/acpi.c
 unit_srcs_bootloader09 := c/proto/bootloader09_info.c
+unit_srcs_sha256 := c/sha256.c
+unit_srcs_measure := c/measure.c c/console_format.c c/fmt.c
 unit_srcs_multiboot := c/multiboot_image.c c/fmt.c c/memmap.c c/proto/multiboot_info.c
 unit_srcs_linux  := c/bzimage.c c/kernel_kind.c c/multiboot_image.c c/fmt.c c/memmap.c \
                     c/proto/linux_params.c c/proto/multiboot_info.c

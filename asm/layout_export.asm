@@ -61,3 +61,10 @@ EXPORT feature_vga_320x200, FEATURE_VGA_320X200
 
 EXPORT cmos_index, CMOS_INDEX
 EXPORT cmos_nmi_mask, CMOS_NMI_MASK
+
+EXPORT bios_regs_size, bios_regs_size
+EXPORT bios_regs_eax, bios_regs.eax
+EXPORT bios_regs_edi, bios_regs.edi
+EXPORT bios_regs_ds, bios_regs.ds
+EXPORT bios_regs_es, bios_regs.es
+EXPORT bios_regs_eflags, bios_regs.eflags

@@ -77,6 +77,8 @@ struct boot_machine {
     const struct memmap *memory;       /* the firmware's memory map, clean */
     unsigned memory_growth;            /* regions it may still gain before the final map */
     struct boot_efi efi;               /* UEFI only */
+    int secure_boot;                   /* UEFI: enforced, and the payloads matched their digests */
+    int measured;                      /* every payload went into the TPM (c/measure.h) */
 };
 
 /* Where the kernel's frames may come from: the usable regions of `map`

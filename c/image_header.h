@@ -78,4 +78,19 @@ enum boot_info_format {
 
 _Static_assert(sizeof(struct image_header) == 96 + 16 * IMAGE_MODULES_MAX, "image header layout");
 
+/* The payloads' SHA-256 digests (mkheader's OUT.digests, _payload_digests),
+ * linked into the EFI application only. Signed with it (SIGN_KEY), they
+ * vouch for the payloads it reads from outside the signed file: with
+ * Secure Boot on, a payload that does not match is refused. */
+#define PAYLOAD_DIGESTS_MAGIC 0x44484245u  /* "EBHD" */
+struct payload_digests {
+    uint32_t magic;
+    uint32_t module_count;          /* as the header's */
+    uint8_t kernel[32];             /* the blob, as embedded */
+    uint8_t strings[32];            /* all IMAGE_STRINGS_MAX bytes */
+    uint8_t module[IMAGE_MODULES_MAX][32];
+};
+_Static_assert(sizeof(struct payload_digests) == 8 + 32 * (2 + IMAGE_MODULES_MAX),
+               "payload digests layout");
+
 #endif

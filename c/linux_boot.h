@@ -162,7 +162,7 @@ struct linux_boot_params {
     uint8_t eddbuf_entries;
     uint8_t edd_mbr_sig_buf_entries;
     uint8_t kbd_status;
-    uint8_t secure_boot;
+    uint8_t secure_boot;                          /* 0x1ec: LINUX_SECURE_BOOT_* */
     uint8_t pad4[2];
     uint8_t sentinel;                             /* 0x1ef */
     uint8_t pad5[1];
@@ -176,6 +176,11 @@ struct linux_boot_params {
 _Static_assert(offsetof(struct linux_boot_params, acpi_rsdp_addr) == 0x070, "zero-page.rst");
 _Static_assert(offsetof(struct linux_boot_params, ext_ramdisk_image) == 0x0c0, "zero-page.rst");
 _Static_assert(offsetof(struct linux_boot_params, efi_info) == 0x1c0, "zero-page.rst");
+_Static_assert(offsetof(struct linux_boot_params, secure_boot) == 0x1ec, "zero-page.rst");
+
+/* secure_boot: Linux's enum efi_secureboot_mode (unset 0, unknown 1). */
+#define LINUX_SECURE_BOOT_DISABLED 2
+#define LINUX_SECURE_BOOT_ENABLED  3
 _Static_assert(offsetof(struct linux_boot_params, e820_entries) == 0x1e8, "zero-page.rst");
 _Static_assert(offsetof(struct linux_boot_params, sentinel) == 0x1ef, "zero-page.rst");
 _Static_assert(offsetof(struct linux_boot_params, hdr) == 0x1f1, "zero-page.rst");

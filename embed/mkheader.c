@@ -18,6 +18,7 @@
 #include "../c/bzimage.h"
 #include "../c/config.h"
 #include "../c/crc32.h"
+#include "../c/sha256.h"
 #include "../c/kernel_kind.h"
 #include "../c/multiboot_image.h"
 #include "manifest.h"
@@ -29,6 +30,7 @@ static const char *cmdline_path, *kernel_name = "kernel", *boot_info;
 static int initrd_given, force_multiboot1;
 static const char *module_path[IMAGE_MODULES_MAX + 1], *module_args[IMAGE_MODULES_MAX + 1];
 static unsigned modules;
+static struct payload_digests digests;      /* written beside the header (OUT.digests) */
 static char strings[IMAGE_STRINGS_MAX];     /* written beside the header (OUT.strings) */
 static unsigned strings_used;               /* bytes of strings taken */
 
@@ -274,11 +276,25 @@ static int add_module(const char *path, const char *args)
     struct image_module *m = &s.h.module[s.h.module_count++];
     m->size = n;
     m->crc32 = crc32_update(0, data, n);
+    sha256(data, n, digests.module[s.h.module_count - 1]);
     unmap_file(data, n);
     m->cmdline_length = (uint16_t)strlen(args);
     int at = add_string(path, args, m->cmdline_length);
     m->cmdline_offset = (uint16_t)(at < 0 ? 0 : at);
     return at < 0;
+}
+
+/* OUT followed by `suffix`: the header, its strings, its digests. */
+static int write_beside(const char *out_path, const char *suffix, const void *data, size_t n)
+{
+    char path[4096], err[4200];
+    snprintf(path, sizeof(path), "%s%s", out_path, suffix);
+    FILE *out = fopen(path, "wb");
+    if (!out || fwrite(data, n, 1, out) != 1 || fclose(out) != 0) {
+        snprintf(err, sizeof(err), "cannot write %s", path);
+        return die(err);
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -320,14 +336,14 @@ int main(int argc, char **argv)
     s.h.kernel_size = size;
     s.h.kernel_crc32 = crc32_update(0, blob, size);
     s.h.strings_crc32 = crc32_update(0, strings, sizeof(strings));
-    char strings_path[4096];
-    snprintf(strings_path, sizeof(strings_path), "%s.strings", argv[2]);
-    FILE *out = fopen(argv[2], "wb"), *out_strings = fopen(strings_path, "wb");
-    if (!out || fwrite(&s.h, sizeof(s.h), 1, out) != 1 || fclose(out) != 0 || !out_strings ||
-        fwrite(strings, sizeof(strings), 1, out_strings) != 1 || fclose(out_strings) != 0) {
-        snprintf(err, sizeof(err), "cannot write %s", argv[2]);
-        return die(err);
-    }
+    digests.magic = PAYLOAD_DIGESTS_MAGIC;
+    digests.module_count = s.h.module_count;
+    sha256(blob, size, digests.kernel);
+    sha256(strings, sizeof(strings), digests.strings);
     unmap_file(blob, size);
+    if (write_beside(argv[2], "", &s.h, sizeof(s.h)) ||
+        write_beside(argv[2], ".strings", strings, sizeof(strings)) ||
+        write_beside(argv[2], ".digests", &digests, sizeof(digests)))
+        return 1;
     return 0;
 }

@@ -99,6 +99,10 @@ struct embedboot_module {
 #define EMBEDBOOT_HAS_TLS                  (1u << 4)
 #define EMBEDBOOT_NX_ENABLED               (1u << 5)
 #define EMBEDBOOT_SSE_ENABLED              (1u << 6)
+#define EMBEDBOOT_SECURE_BOOT              (1u << 7)   /* UEFI enforced Secure Boot, and every
+                                                          payload matched its signed digest */
+#define EMBEDBOOT_TPM_MEASURED             (1u << 8)   /* the payloads and command lines went
+                                                          into TPM PCRs 8 and 9 (README) */
 
 struct embedboot_boot_info {
     uint64_t magic;                    /*   0: EMBEDBOOT_MAGIC */

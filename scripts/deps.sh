@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(gcc binutils nasm make qemu-system-x86 gdb ovmf mtools console-setup-linux cpio
-          clang libclang-rt-14-dev bochs bochsbios vgabios grub-pc-bin)
+          clang libclang-rt-14-dev bochs bochsbios vgabios grub-pc-bin
+          sbsigntool swtpm swtpm-tools tpm2-tools)
 
 missing=()
 for p in "${packages[@]}"; do

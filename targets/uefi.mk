@@ -10,7 +10,9 @@
 #   with --whole-archive;
 # - -ffunction-sections/-fdata-sections give PE sections with truncated
 #   names: left off;
-# - without -fno-ident the .comment section makes firmware refuse the file.
+# - without -fno-ident the .comment section makes firmware refuse the file;
+# - -s: the COFF symbol table would trail every section, which Authenticode
+#   (sbsign, SIGN_KEY) has to hash as loose data after the sections.
 UEFI_CFLAGS := -m64 -std=gnu11 -Os -Wall -Wextra -Werror \
     -ffreestanding -nostdlib -fno-builtin-printf -mno-red-zone -mgeneral-regs-only \
     -fpie -fshort-wchar -fno-stack-protector -fcf-protection=none \
@@ -18,7 +20,7 @@ UEFI_CFLAGS := -m64 -std=gnu11 -Os -Wall -Wextra -Werror \
     --param=min-pagesize=0 -fno-delete-null-pointer-checks
     
 
-UEFI_LDFLAGS := -m i386pep --subsystem 10 -e efi_main -nostdlib --no-insert-timestamp
+UEFI_LDFLAGS := -m i386pep --subsystem 10 -e efi_main -nostdlib --no-insert-timestamp -s
 
 # uefi_no_got OBJECT: fail if the object needs a GOT.
 uefi_no_got = if readelf -r $(1) | grep -q "R_X86_64_[A-Z_]*GOT"; then \

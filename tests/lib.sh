@@ -75,6 +75,37 @@ expect_uefi_boot() {
     fi
 }
 
+# expect_uefi_error NAME IMAGE MESSAGE STATUS [qemu args...]: the
+# application prints MESSAGE (through ConOut, which OVMF also shows on
+# COM1), starts no kernel and returns the error STATUS to the firmware,
+# which says so ("Load Error", "Unsupported", "Out of Resources").
+expect_uefi_error() {
+    local name=$1 image=$2 message=$3 status=$4
+    shift 4
+    local log="$LOGS/$name.serial" fw
+    mapfile -t fw < <(ovmf_args "$name")
+    rm -f "$log"
+    timeout 120 "${QEMU_BASE[@]}" -m 256M -drive "format=raw,file=$image" "${fw[@]}" \
+        -serial "file:$log" "$@" > "$LOGS/$name.qemu" 2>&1 &
+    local pid=$! waited=0
+    until grep -q "failed to start Boot.*embedboot\|BdsDxe: failed to start" "$log" 2>/dev/null; do
+        if ! kill -0 $pid 2>/dev/null || [ $waited -ge 900 ]; then break; fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    kill $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    if ! grep -qF -- "embedboot: error: $message" "$log"; then
+        fail "$name" "no 'embedboot: error: $message'; last lines: $(tail -n 3 "$log" 2>/dev/null | tr '\r\n' '  ')"
+    elif grep -q "jumping to the kernel" "$log"; then
+        fail "$name" "the kernel was started"
+    elif ! grep -q "BdsDxe: failed to start .*: $status" "$log"; then
+        fail "$name" "the firmware did not get '$status' back: $(grep -a 'failed to start' "$log" | tr -d '\r')"
+    else
+        pass "$name"
+    fi
+}
+
 QEMU_BASE=(qemu-system-x86_64 -accel tcg -nic none -no-reboot -display none
            -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 

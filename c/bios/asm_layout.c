@@ -7,6 +7,7 @@
 #include "../../build/gen/asm_layout.h"
 #include "../image_header.h"
 #include "../io.h"
+#include "bios_call.h"
 #include "handoff.h"
 #include "vbe.h"
 
@@ -64,3 +65,10 @@ SAME(FEATURE_VGA_320X200, ASM_feature_vga_320x200);
 
 SAME(CMOS_INDEX, ASM_cmos_index);
 SAME(CMOS_NMI_MASK, ASM_cmos_nmi_mask);
+
+SAME(sizeof(struct bios_regs), ASM_bios_regs_size);
+SAME(offsetof(struct bios_regs, eax), ASM_bios_regs_eax);
+SAME(offsetof(struct bios_regs, edi), ASM_bios_regs_edi);
+SAME(offsetof(struct bios_regs, ds), ASM_bios_regs_ds);
+SAME(offsetof(struct bios_regs, es), ASM_bios_regs_es);
+SAME(offsetof(struct bios_regs, eflags), ASM_bios_regs_eflags);

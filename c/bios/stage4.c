@@ -15,6 +15,7 @@
 #include "handoff.h"
 #include "memory.h"
 #include "rsdp.h"
+#include "tpm.h"
 
 #define MiB            0x100000ull
 #define LOW_LIMIT      (4096ull * MiB)    /* end of stage 3's identity map */
@@ -116,6 +117,7 @@ void stage4_main(const struct bios_handoff *handoff)
                    (unsigned long long)payloads.kernel_size);
     boot_check_kernel(&layout, &_image_header, &payloads);
     boot_check_payload_layout(&_image_header, &payloads);
+    machine.measured = bios_measure_boot(&_image_header, &payloads);   /* before any use */
     read_memory_map(handoff, &clean_map);
     machine.rsdp = bios_find_rsdp(0);
 

@@ -21,7 +21,9 @@ static uint32_t boot_info_flags(const struct boot_layout *layout)
            (layout->has_phys_map ? EMBEDBOOT_HAS_PHYSICAL_MEMORY_MAP : 0) |
            (layout->has_recursive ? EMBEDBOOT_HAS_RECURSIVE_INDEX : 0) |
            (machine->rsdp ? EMBEDBOOT_HAS_RSDP : 0) |
-           (layout->plan.has_tls ? EMBEDBOOT_HAS_TLS : 0);
+           (layout->plan.has_tls ? EMBEDBOOT_HAS_TLS : 0) |
+           (machine->secure_boot ? EMBEDBOOT_SECURE_BOOT : 0) |
+           (machine->measured ? EMBEDBOOT_TPM_MEASURED : 0);
 }
 
 /* The module array and the command lines, in the boot info's pages after

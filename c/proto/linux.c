@@ -194,8 +194,11 @@ void linux_enter(const struct boot_layout *layout, const struct memmap *final_ma
     if (ext && ext->len)
         bp->hdr.setup_data = lx->e820_ext;
     linux_fill_screen_info(&bp->screen_info, machine);
-    if (machine->firmware == EMBEDBOOT_FIRMWARE_UEFI)
+    if (machine->firmware == EMBEDBOOT_FIRMWARE_UEFI) {
         linux_fill_efi_info(&bp->efi_info, &machine->efi);
+        bp->secure_boot = machine->secure_boot ? LINUX_SECURE_BOOT_ENABLED
+                                               : LINUX_SECURE_BOOT_DISABLED;
+    }
     bp->acpi_rsdp_addr = machine->rsdp;
     nmi_unmask();
     linux_entry_fn *enter = (linux_entry_fn *)handoff_address(machine, enter_linux);

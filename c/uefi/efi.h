@@ -220,6 +220,52 @@ struct efi_simple_file_system {
     efi_status (EFIAPI *open_volume)(struct efi_simple_file_system *, struct efi_file **root);
 };
 
+/* EFI_TCG2_PROTOCOL (TCG EFI Protocol Specification, TPM 2.0 family). */
+struct efi_tcg2_version {
+    uint8_t major, minor;
+};
+
+struct efi_tcg2_capability {
+    uint8_t size;                      /* in: sizeof this structure */
+    struct efi_tcg2_version structure_version, protocol_version;
+    uint32_t hash_algorithm_bitmap;
+    uint32_t supported_event_logs;
+    uint8_t tpm_present;
+    uint16_t max_command_size, max_response_size;
+    uint32_t manufacturer_id;
+    uint32_t number_of_pcr_banks;
+    uint32_t active_pcr_banks;
+};                                     /* natural alignment, unlike the event */
+_Static_assert(sizeof(struct efi_tcg2_capability) == 36, "EFI_TCG2_BOOT_SERVICE_CAPABILITY");
+
+struct efi_tcg2_event_header {
+    uint32_t header_size;              /* sizeof this header */
+    uint16_t header_version;           /* 1 */
+    uint32_t pcr_index;
+    uint32_t event_type;
+} __attribute__((packed));
+
+struct efi_tcg2_event {
+    uint32_t size;                     /* the whole event, data included */
+    struct efi_tcg2_event_header header;
+    uint8_t event[];
+} __attribute__((packed));
+_Static_assert(sizeof(struct efi_tcg2_event) == 18, "EFI_TCG2_EVENT (pack 1)");
+
+struct efi_tcg2_protocol {
+    efi_status (EFIAPI *get_capability)(struct efi_tcg2_protocol *,
+                                        struct efi_tcg2_capability *);
+    efi_unused_fn get_event_log;
+    efi_status (EFIAPI *hash_log_extend_event)(struct efi_tcg2_protocol *, uint64_t flags,
+                                               uint64_t data, uint64_t size,
+                                               struct efi_tcg2_event *event);
+    efi_unused_fn submit_command, get_active_pcr_banks, set_active_pcr_banks,
+        get_result_of_set_active_pcr_banks;
+};
+
+#define EFI_TCG2_PROTOCOL_GUID \
+    { 0x607f766c, 0x7455, 0x42be, { 0x93, 0x0b, 0xe4, 0xd7, 0x6d, 0xb2, 0x72, 0x0f } }
+
 #define EFI_GOP_GUID \
     { 0x9042a9de, 0x23dc, 0x4a38, { 0x96, 0xfb, 0x7a, 0xde, 0xd0, 0x80, 0x51, 0x6a } }
 #define EFI_LOADED_IMAGE_GUID \

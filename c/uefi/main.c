@@ -13,12 +13,17 @@ struct uefi uefi;
 
 /* The payloads (embedded, or from the disk), or \kernel.elf from the
  * boot volume in the kernel's place (KERNEL_ON_ESP: no CRC in the header
- * for it). */
-static void check_kernel(struct boot_layout *layout, struct boot_payloads *payloads)
+ * for it). With Secure Boot on, what lies outside the signed file is
+ * checked against its signed digests first, before anything parses it. */
+static void check_kernel(struct boot_layout *layout, struct boot_payloads *payloads,
+                         int secure_boot)
 {
     uefi_find_payloads(payloads, &_image_header);
-    if ((_image_header.configured & CONFIG_KERNEL_ON_ESP) &&
-        !uefi_read_kernel_file(&payloads->kernel, &payloads->kernel_size)) {
+    int from_file = (_image_header.configured & CONFIG_KERNEL_ON_ESP) &&
+                    !uefi_read_kernel_file(&payloads->kernel, &payloads->kernel_size);
+    if (secure_boot)
+        uefi_check_digests(payloads, &_image_header, from_file);
+    if (from_file) {
         console_printf("embedboot: uefi: checking \\kernel.elf from the boot volume (%llu bytes)\n",
                        (unsigned long long)payloads->kernel_size);
         boot_check_payloads(layout, &_image_header, payloads);
@@ -42,7 +47,10 @@ __attribute__((noreturn)) static void boot(void)
     machine.efi.system_table = (uint64_t)uefi.st;
     machine.efi.image_handle = (uint64_t)uefi.image;
     uefi_describe_cpu(&machine);
-    check_kernel(&layout, &payloads);
+    machine.secure_boot = uefi_secure_boot();
+    console_printf("embedboot: uefi: Secure Boot is %s\n", machine.secure_boot ? "on" : "off");
+    check_kernel(&layout, &payloads, machine.secure_boot);
+    machine.measured = uefi_measure_boot(&_image_header, &payloads);
     uefi_set_up_framebuffer(&_image_header, &machine);
     machine.rsdp = uefi_find_rsdp();
     uefi_describe_memory(&machine);

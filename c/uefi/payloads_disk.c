@@ -94,6 +94,8 @@ static uint8_t *read_disk(struct efi_block_io *bio, uint64_t offset, uint64_t by
     return buffer + skip;
 }
 
+const int uefi_payloads_signed = 0;
+
 void uefi_find_payloads(struct boot_payloads *payloads, const struct image_header *hdr)
 {
     struct efi_block_io *bio = whole_disk();

@@ -8,6 +8,8 @@ extern const uint8_t _kernel_start_addr[], _kernel_end_addr[];   /* objcopy: the
 extern const struct module_table _module_table;                   /* $(KDIR)/modules.asm */
 extern const char _image_strings[];                               /* the command lines */
 
+const int uefi_payloads_signed = 1;
+
 void uefi_find_payloads(struct boot_payloads *payloads, const struct image_header *hdr)
 {
     (void)hdr;

@@ -57,8 +57,23 @@ void uefi_memory_map_now(struct memmap *final_map, struct boot_efi *efi);
  * kernel, modules and command lines the header describes (checked after). */
 void uefi_find_payloads(struct boot_payloads *payloads, const struct image_header *hdr);
 
+/* The same file: 1 when the payloads lie inside this (signed) file. */
+extern const int uefi_payloads_signed;
+
+/* secure_boot.c: whether the firmware enforces Secure Boot (the SecureBoot
+ * variable is 1); the payloads from outside the signed file against the
+ * digests signed into it (the kernel from \kernel.elf when
+ * kernel_from_file), panicking on the first that does not match. */
+int uefi_secure_boot(void);
+void uefi_check_digests(const struct boot_payloads *payloads, const struct image_header *hdr,
+                        int kernel_from_file);
+
 /* kernel_file.c: KERNEL_ON_ESP: \kernel.elf from the volume this
  * application was loaded from. 0 and *blob set, or -1 if there is none. */
 int uefi_read_kernel_file(const uint8_t **blob, uint64_t *size);
+
+/* tpm.c: the boot's measurements (c/measure.h) through EFI_TCG2_PROTOCOL;
+ * 1 when all were made, 0 when there is no TPM (one log line) or one failed. */
+int uefi_measure_boot(const struct image_header *hdr, const struct boot_payloads *payloads);
 
 #endif

@@ -1,13 +1,53 @@
-/* patchimg IMAGE BLOB_OFFSET HEADER_OFFSET AT VALUE [fixcrc]: set the
- * 16-bit word at byte AT of the kernel blob inside a built image to VALUE;
- * with `fixcrc`, also rewrite the header's CRC-32 so that only stage 4's
- * own ELF validation can catch it (a kernel replaced after the build). */
+/* patchimg IMAGE BLOB_OFFSET HEADER_OFFSET AT VALUE [fixcrc|keepcrc]: set
+ * the 16-bit word at byte AT of the kernel blob inside a built image to
+ * VALUE; with `fixcrc`, also rewrite the header's CRC-32 so that only stage
+ * 4's own ELF validation can catch it (a kernel replaced after the build);
+ * with `keepcrc`, change the 4 bytes after the word so that the blob's
+ * CRC-32 stays what the header says, as anyone can (CRC-32 is linear): only
+ * a digest signed into the EFI application catches that. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../c/crc32.h"
 #include "../../c/image_header.h"
+
+/* Flip bits of the 4 bytes at k[at] so that the CRC of k (n bytes) becomes
+ * `want`. For messages of one length, crc(x ^ e) = crc(x) ^ L(e) with L
+ * linear: solve L(e) = crc(k) ^ want over the 32 bits by elimination. */
+static int force_crc(unsigned char *k, size_t n, size_t at, uint32_t want)
+{
+    uint32_t base = crc32_update(0, k, n), column[32], pick[32];
+    for (int b = 0; b < 32; b++) {
+        k[at + b / 8] ^= (unsigned char)(1u << (b % 8));
+        column[b] = crc32_update(0, k, n) ^ base;
+        k[at + b / 8] ^= (unsigned char)(1u << (b % 8));
+        pick[b] = 1u << b;                 /* which bit flips make up column[b] */
+    }
+    uint32_t target = base ^ want, flips = 0;
+    for (int bit = 31, row = 0; bit >= 0; bit--) {   /* reduce to echelon form, high bit first */
+        int p = row;
+        while (p < 32 && !(column[p] >> bit & 1))
+            p++;
+        if (p == 32)
+            continue;
+        uint32_t c = column[p], k2 = pick[p];
+        column[p] = column[row], pick[p] = pick[row];
+        column[row] = c, pick[row] = k2;
+        for (int r = 0; r < 32; r++)
+            if (r != row && (column[r] >> bit & 1))
+                column[r] ^= c, pick[r] ^= k2;
+        if (target >> bit & 1)
+            target ^= c, flips ^= k2;
+        row++;
+    }
+    if (target)
+        return -1;
+    for (int b = 0; b < 32; b++)
+        if (flips >> b & 1)
+            k[at + b / 8] ^= (unsigned char)(1u << (b % 8));
+    return crc32_update(0, k, n) == want ? 0 : -1;
+}
 
 int main(int argc, char **argv)
 {
@@ -27,6 +67,9 @@ int main(int argc, char **argv)
         return 3;
     k[at] = (unsigned char)value;
     k[at + 1] = (unsigned char)(value >> 8);
+    if (argc > 6 && !strcmp(argv[6], "keepcrc") &&
+        ((size_t)at + 6 > h.kernel_size || force_crc(k, h.kernel_size, at + 2, h.kernel_crc32)))
+        return 4;
     if (argc > 6 && !strcmp(argv[6], "fixcrc")) {
         h.kernel_crc32 = crc32_update(0, k, h.kernel_size);
         fseek(f, hdr, SEEK_SET);

@@ -243,6 +243,13 @@ static void check_modules(const struct embedboot_boot_info *info)
     }
 }
 
+/* Secure Boot and measured boot, as the loader reports them: the tests
+ * compare this line with the firmware they booted. */
+static void print_trust(const struct embedboot_boot_info *info)
+{
+    kprintf("check kernel: secure boot %s\n", info->flags & EMBEDBOOT_SECURE_BOOT ? "on" : "off");
+}
+
 void kmain(const struct embedboot_boot_info *info)
 {
     kio_init(info);
@@ -260,5 +267,6 @@ void kmain(const struct embedboot_boot_info *info)
     check_memory_map(info);
     check_modules(info);
     print_invariants(info);
+    print_trust(info);
     checks_finish("check kernel");
 }

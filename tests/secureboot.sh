@@ -1,0 +1,128 @@
+# Secure Boot tests (sourced by tests/run.sh), with Debian's OVMF build that
+# enforces Secure Boot and has a test key enrolled (snakeoil): the image is
+# signed with that key (SIGN_KEY, SIGN_CERT), and what lies outside the
+# signed application is checked against the digests signed into it.
+
+section "Secure Boot (OVMF snakeoil)"
+
+SB_CODE=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
+SB_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+SB_KEY=/usr/share/ovmf/PkKek-1-snakeoil.key
+SB_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
+# The firmware's flash is secure (SMM) only on q35 with SMM on.
+SB_QEMU=(-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on)
+
+# sb_boot NAME IMAGE PATTERN: boots under the Secure Boot firmware to success.
+sb_boot() {
+    OVMF_CODE=$SB_CODE OVMF_VARS=$SB_VARS expect_uefi_boot "$1" "$2" "$3" "${SB_QEMU[@]}"
+}
+
+# sb_error NAME IMAGE MESSAGE: the application refuses with MESSAGE.
+sb_error() {
+    OVMF_CODE=$SB_CODE OVMF_VARS=$SB_VARS expect_uefi_error "$1" "$2" "$3" "Load Error" "${SB_QEMU[@]}"
+}
+
+sb_ok=1
+for f in $SB_CODE $SB_VARS $SB_KEY $SB_CERT; do
+    [ -f "$f" ] || { fail "Secure Boot: Debian's ovmf has $f" "missing: the tests need the snakeoil firmware"; sb_ok=0; }
+done
+plain_key=$T/sb-key.pem
+if [ $sb_ok = 1 ] && ! openssl pkey -passin pass:snakeoil -in $SB_KEY -out "$plain_key" 2> "$LOGS/sb-key.log"; then
+    fail "Secure Boot: the snakeoil key opens with its password" "$(head -n 2 "$LOGS/sb-key.log")"
+    sb_ok=0
+fi
+
+# 1. Signing at build time, and what it refuses.
+expect_refusal sign-key-only "" "signing needs both SIGN_KEY and SIGN_CERT" \
+    KERNEL=$TK/check-high.elf SIGN_KEY="$plain_key"
+expect_refusal sign-missing-key "$T/no-such.key" "not a file" \
+    KERNEL=$TK/check-high.elf SIGN_KEY="$T/no-such.key" SIGN_CERT=$SB_CERT
+expect_refusal sign-encrypted-key $SB_KEY "the key is encrypted" \
+    KERNEL=$TK/check-high.elf SIGN_KEY=$SB_KEY SIGN_CERT=$SB_CERT
+
+if [ $sb_ok = 1 ] && build_image sb-check $TK/check-high.elf SIGN_KEY="$plain_key" SIGN_CERT=$SB_CERT; then
+    img=$T/sb-check/image.bin
+    MTOOLS_SKIP_CHECK=1 mcopy -o -i "$img@@$(image_esp_offset "$img")" ::/EFI/BOOT/BOOTX64.EFI "$T/sb-app.efi"
+    sbverify --cert $SB_CERT "$T/sb-app.efi" > "$LOGS/sb-verify.log" 2>&1 &&
+        pass "SIGN_KEY: the ESP's application is signed (sbverify)" ||
+        fail "SIGN_KEY: the ESP's application is signed (sbverify)" "$(tail -n 2 "$LOGS/sb-verify.log")"
+
+    # 2. The signed image boots with Secure Boot on, and the kernel is told;
+    # under ordinary OVMF it boots too, told that Secure Boot is off.
+    sb_boot sb-signed "$img" "check kernel: all [0-9]* checks passed"
+    grep -q "check kernel: secure boot on" "$LOGS/sb-signed.serial" &&
+        grep -q "embedboot: uefi: Secure Boot is on: checking the payloads" "$LOGS/sb-signed.serial" &&
+        pass "Secure Boot on: the payloads are checked and the boot info says so" ||
+        fail "Secure Boot on: the payloads are checked and the boot info says so" \
+            "$(grep -a 'ecure boot' "$LOGS/sb-signed.serial" | tr -d '\r' | tr '\n' ' ')"
+    expect_uefi_boot sb-signed-off "$img" "check kernel: secure boot off"
+
+    # 3. A kernel blob changed after signing, with its CRC-32 kept (4 more
+    # bytes changed to match): the CRC passes, the signed digest does not.
+    cp "$img" "$T/sb-tampered.bin"
+    size=$(stat -c %s "$T/sb-check/kernel.stripped")
+    if build/tests/patchimg "$T/sb-tampered.bin" $(( $(image_lba $T/sb-check) * 512 )) \
+        "$(image_symbol $T/sb-check _image_header)" $((size - 8)) 0x4242 keepcrc; then
+        sb_error sb-tampered "$T/sb-tampered.bin" \
+            "Secure Boot: the kernel on the disk does not match the SHA-256 digest signed into this application"
+        expect_uefi_boot sb-tampered-off "$T/sb-tampered.bin" "check kernel: all [0-9]* checks passed"
+    else
+        fail "Secure Boot: a tampered image" "patchimg could not keep the CRC"
+    fi
+else
+    [ $sb_ok = 1 ] && fail "Secure Boot: signed image build" "$(tail -n 3 "$LOGS/sb-check.build")"
+fi
+
+# 4. The firmware refuses an image that is not signed: OVMF's boot manager
+# says "Access Denied" for the disk and never starts the application.
+if [ $sb_ok = 1 ] && uefi_build check-high $TK/check-high.elf; then
+    log=$LOGS/sb-unsigned.serial
+    mapfile -t fw < <(OVMF_CODE=$SB_CODE OVMF_VARS=$SB_VARS ovmf_args sb-unsigned)
+    rm -f "$log"
+    timeout 120 "${QEMU_BASE[@]}" -m 256M -drive "format=raw,file=$T/check-high/image.bin" "${fw[@]}" \
+        "${SB_QEMU[@]}" -serial "file:$log" > "$LOGS/sb-unsigned.qemu" 2>&1 &
+    pid=$! waited=0
+    until grep -q "No bootable option" "$log" 2>/dev/null; do
+        if ! kill -0 $pid 2>/dev/null || [ $waited -ge 900 ]; then break; fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    kill $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    said=$(grep -a "failed to load Boot.*HARDDISK" "$log" | tr -d '\r' | sed 's/.*: //')
+    if [ "$said" = "Access Denied" ] && ! grep -q "embedboot: uefi" "$log"; then
+        pass "Secure Boot on: the firmware refuses the unsigned image (OVMF: '$said')"
+    else
+        fail "Secure Boot on: the firmware refuses the unsigned image" \
+            "firmware said '${said:-nothing}'; last lines: $(tail -n 2 "$log" | tr '\r\n' '  ')"
+    fi
+fi
+
+# 5. KERNEL_ON_ESP with Secure Boot on: the signed kernel's own file boots,
+# another kernel copied over it is refused.
+if [ $sb_ok = 1 ] && build_image sb-on-esp $TK/check-high.elf KERNEL_ON_ESP=1 \
+    SIGN_KEY="$plain_key" SIGN_CERT=$SB_CERT; then
+    on=$T/sb-on-esp/image.bin
+    sb_boot sb-on-esp-same "$on" "check kernel: running at 0xffffffff80000000"
+    grep -q 'checking \\kernel.elf from the boot volume' "$LOGS/sb-on-esp-same.serial" &&
+        pass "Secure Boot on: \\kernel.elf that matches the signed digest boots" ||
+        fail "Secure Boot on: \\kernel.elf that matches the signed digest boots" "the file was not used"
+    cp "$on" "$T/sb-on-esp-swapped.bin"
+    MTOOLS_SKIP_CHECK=1 mcopy -o -i "$T/sb-on-esp-swapped.bin@@$(image_esp_offset "$on")" \
+        $TK/check-low.elf ::/kernel.elf
+    sb_error sb-on-esp-swapped "$T/sb-on-esp-swapped.bin" \
+        "Secure Boot: \\kernel.elf on the ESP (KERNEL_ON_ESP: with Secure Boot on, only the signed kernel"
+else
+    [ $sb_ok = 1 ] && fail "Secure Boot: KERNEL_ON_ESP build" "$(tail -n 3 "$LOGS/sb-on-esp.build")"
+fi
+
+# 6. make BOOTX64.EFI with the key: the application alone, signed.
+if [ $sb_ok = 1 ]; then
+    rm -f "$T/sb-alone.efi"
+    make -s --no-print-directory KDIR="$T/sb-alone" EFI_APP="$T/sb-alone.efi" KERNEL=$TK/check-high.elf \
+        SIGN_KEY="$plain_key" SIGN_CERT=$SB_CERT "$T/sb-alone.efi" > "$LOGS/sb-alone.build" 2>&1
+    sbverify --cert $SB_CERT "$T/sb-alone.efi" > "$LOGS/sb-alone.verify" 2>&1 &&
+        pass "make BOOTX64.EFI SIGN_KEY=...: the application alone, signed (sbverify)" ||
+        fail "make BOOTX64.EFI SIGN_KEY=...: the application alone, signed (sbverify)" \
+            "$(tail -n 2 "$LOGS/sb-alone.build" "$LOGS/sb-alone.verify" | tr '\n' ' ')"
+fi
