@@ -106,6 +106,83 @@ expect_uefi_error() {
     fi
 }
 
+# Secure Boot: Debian's OVMF build that enforces it, with a test key
+# enrolled (snakeoil). Its flash is secure (SMM) only on q35 with SMM on.
+SB_CODE=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
+SB_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+SB_KEY=/usr/share/ovmf/PkKek-1-snakeoil.key
+SB_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
+SB_QEMU=(-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on)
+
+# snakeoil_key: prints the path of a passphrase-free copy of the test key
+# (sbsign cannot ask for the password), made once.
+snakeoil_key() {
+    local key=$T/sb-key.pem
+    [ -s "$key" ] || openssl pkey -passin pass:snakeoil -in $SB_KEY -out "$key" 2> "$LOGS/sb-key.log" ||
+        return 1
+    echo "$key"
+}
+
+# sb_boot NAME IMAGE PATTERN [qemu args...]: boots under the Secure Boot
+# firmware to success.
+sb_boot() {
+    local name=$1 image=$2 pattern=$3
+    shift 3
+    OVMF_CODE=$SB_CODE OVMF_VARS=$SB_VARS expect_uefi_boot "$name" "$image" "$pattern" "${SB_QEMU[@]}" "$@"
+}
+
+# sb_error NAME IMAGE MESSAGE: the application refuses with MESSAGE.
+sb_error() {
+    OVMF_CODE=$SB_CODE OVMF_VARS=$SB_VARS expect_uefi_error "$1" "$2" "$3" "Load Error" "${SB_QEMU[@]}"
+}
+
+# start_swtpm NAME [--tpm2]: a fresh software TPM (swtpm) for one boot, on
+# QEMU's TIS interface; it ends when QEMU disconnects. Its QEMU arguments
+# in TPM_ARGS.
+start_swtpm() {
+    local dir=$T/$1.tpm
+    rm -rf "$dir" && mkdir -p "$dir"
+    swtpm socket ${2:-} --tpmstate dir="$dir" --ctrl type=unixio,path="$dir/sock" \
+        --terminate > "$LOGS/$1.swtpm" 2>&1 &
+    SWTPM_PID=$!
+    for _ in $(seq 50); do [ -S "$dir/sock" ] && break; sleep 0.1; done
+    TPM_ARGS=(-chardev "socket,id=chrtpm,path=$dir/sock" -tpmdev emulator,id=tpm0,chardev=chrtpm
+              -device tpm-tis,tpmdev=tpm0)
+}
+
+stop_swtpm() {
+    kill $SWTPM_PID 2>/dev/null
+    wait $SWTPM_PID 2>/dev/null
+}
+
+# extend STATE ALG FILE: STATE = ALG(STATE || ALG(FILE)), as a TPM extends.
+extend() {
+    openssl dgst -"$2" -binary "$3" > "$1.digest" &&
+        cat "$1" "$1.digest" | openssl dgst -"$2" -binary > "$1.new" && mv "$1.new" "$1"
+}
+
+# expected_pcrs KDIR ALG CMDLINE MODULE ARGS: "8 HEX" and "9 HEX", computed
+# from the files the build in KDIR embedded, in the order the loader
+# measures (README: Measured boot): the command line, the module's
+# arguments (ARGS "-": a Linux initrd, which has none), the image header;
+# the kernel, the module.
+expected_pcrs() {
+    local kdir=$1 alg=$2 bytes=32 s=$T/pcr
+    [ "$alg" = sha1 ] && bytes=20
+    head -c $bytes /dev/zero > $s.8
+    head -c $bytes /dev/zero > $s.9
+    printf '%s' "$3" > $s.cmdline
+    extend $s.8 $alg $s.cmdline
+    if [ "$5" != - ]; then
+        printf '%s' "$5" > $s.args
+        extend $s.8 $alg $s.args
+    fi
+    extend $s.8 $alg "$kdir/header.bin"
+    extend $s.9 $alg "$kdir/kernel.stripped"
+    extend $s.9 $alg "$4"
+    printf '8 %s\n9 %s\n' "$(od -An -v -tx1 $s.8 | tr -d ' \n')" "$(od -An -v -tx1 $s.9 | tr -d ' \n')"
+}
+
 QEMU_BASE=(qemu-system-x86_64 -accel tcg -nic none -no-reboot -display none
            -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 

@@ -69,6 +69,35 @@ expect_linux linux-uefi-6g "$T/linux/image.bin" uefi virtio 6144 "$CMDLINE_TEST"
 grep -q "uefi: initrd at 0x1[0-9a-f]\{8\} " "$LOGS/linux-uefi-6g.serial" &&
     pass "linux: with 6 GiB the initrd is placed above 4 GiB" ||
     fail "linux: with 6 GiB the initrd is placed above 4 GiB" "$(grep -a 'initrd at' "$LOGS/linux-uefi-6g.serial")"
+grep -q "linux-test: Secure boot disabled" "$LOGS/linux-uefi-ide.serial" &&
+    pass "linux: on UEFI with Secure Boot off the kernel is told so (boot_params.secure_boot)" ||
+    fail "linux: on UEFI with Secure Boot off the kernel is told so" "no 'Secure boot disabled' from /init"
+
+# Secure Boot and measured boot with Debian's kernel: the image signed with
+# the snakeoil key, under the Secure Boot firmware with a TPM 2.0. The
+# kernel says Secure Boot is enabled, and its own TPM driver reads PCRs 8
+# and 9 equal to what the host computes from the files.
+if sb_key=$(snakeoil_key) && build_image linux-sb "$VMLINUZ" INITRD="$LX/small.cpio.gz" \
+    CMDLINE="$CMDLINE_TEST" SIGN_KEY="$sb_key" SIGN_CERT=$SB_CERT; then
+    start_swtpm linux-sb --tpm2
+    OVMF_CODE=$SB_CODE OVMF_VARS=$SB_VARS linux_boot linux-sb "$T/linux-sb/image.bin" uefi virtio 512 \
+        "${SB_QEMU[@]}" "${TPM_ARGS[@]}"
+    stop_swtpm
+    log=$LOGS/linux-sb.serial
+    got=$(tr -d '\r' < "$log" | sed -n 's/^linux-test: tpm pcr-sha256 \([89]\) /\1 /p' | tr A-F a-f)
+    want=$(expected_pcrs $T/linux-sb sha256 "$CMDLINE_TEST" "$LX/small.cpio.gz" -)
+    if [ "$BOOT_STATUS" -ne 0 ] || ! grep -q "linux-test: done" "$log"; then
+        fail "linux-sb-tpm" "status $BOOT_STATUS; $(grep -a -m 3 -E 'error|panic|Kernel' "$log" | tr '\r\n' '  ')"
+    elif ! grep -q "linux-test: Secure boot enabled" "$log"; then
+        fail "linux-sb-tpm" "the kernel did not say 'Secure boot enabled': $(grep -a 'Secure' "$log" | tr -d '\r')"
+    elif [ "$got" != "$want" ]; then
+        fail "linux-sb-tpm" "PCRs from Linux: ${got:-none} / host: $want"
+    else
+        pass "linux-sb-tpm: Debian's kernel, signed image under Secure Boot: 'Secure boot enabled', and PCRs 8 and 9 read by its TPM driver equal the host's computation"
+    fi
+else
+    fail "linux-sb: build" "$(tail -n 3 "$LOGS/linux-sb.build" 2>/dev/null)"
+fi
 grep -q "stage 4: Linux, boot protocol 2.15, kernel at 0x1000000" "$LOGS/linux-bios-ide.serial" &&
     pass "linux: the kernel goes to its pref_address (16 MiB) on BIOS" ||
     fail "linux: the kernel goes to its pref_address (16 MiB) on BIOS" \

@@ -5,32 +5,12 @@
 
 section "Secure Boot (OVMF snakeoil)"
 
-SB_CODE=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
-SB_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
-SB_KEY=/usr/share/ovmf/PkKek-1-snakeoil.key
-SB_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
-# The firmware's flash is secure (SMM) only on q35 with SMM on.
-SB_QEMU=(-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on)
-
-# sb_boot NAME IMAGE PATTERN: boots under the Secure Boot firmware to success.
-sb_boot() {
-    OVMF_CODE=$SB_CODE OVMF_VARS=$SB_VARS expect_uefi_boot "$1" "$2" "$3" "${SB_QEMU[@]}"
-}
-
-# sb_error NAME IMAGE MESSAGE: the application refuses with MESSAGE.
-sb_error() {
-    OVMF_CODE=$SB_CODE OVMF_VARS=$SB_VARS expect_uefi_error "$1" "$2" "$3" "Load Error" "${SB_QEMU[@]}"
-}
-
 sb_ok=1
 for f in $SB_CODE $SB_VARS $SB_KEY $SB_CERT; do
     [ -f "$f" ] || { fail "Secure Boot: Debian's ovmf has $f" "missing: the tests need the snakeoil firmware"; sb_ok=0; }
 done
-plain_key=$T/sb-key.pem
-if [ $sb_ok = 1 ] && ! openssl pkey -passin pass:snakeoil -in $SB_KEY -out "$plain_key" 2> "$LOGS/sb-key.log"; then
-    fail "Secure Boot: the snakeoil key opens with its password" "$(head -n 2 "$LOGS/sb-key.log")"
-    sb_ok=0
-fi
+plain_key=$(snakeoil_key) || { fail "Secure Boot: the snakeoil key opens with its password" \
+    "$(head -n 2 "$LOGS/sb-key.log")"; sb_ok=0; }
 
 # 1. Signing at build time, and what it refuses.
 expect_refusal sign-key-only "" "signing needs both SIGN_KEY and SIGN_CERT" \
