@@ -45,10 +45,7 @@ bios_int1a:
 
 BITS 32
 compat:
-    mov ax, SEL_DATA
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
+    LOAD_DATA_SEGMENTS
     mov eax, cr0                    ; paging off: the CPU leaves long mode
     and eax, ~(1 << 31)
     mov cr0, eax
@@ -116,12 +113,7 @@ real:
 
 BITS 32
 protected32:
-    mov ax, SEL_DATA
-    mov ds, ax
-    mov es, ax
-    mov fs, ax
-    mov gs, ax
-    mov ss, ax
+    LOAD_DATA_SEGMENTS
     mov eax, [saved_cr3]            ; PAE is still on in CR4
     mov cr3, eax
     mov ecx, EFER

@@ -75,6 +75,26 @@ expect_uefi_boot() {
     fi
 }
 
+# ovmf_until NAME IMAGE PATTERN [qemu args...]: boots IMAGE under OVMF
+# (OVMF_CODE, OVMF_VARS) until COM1 has PATTERN, QEMU ends or 90 s pass.
+ovmf_until() {
+    local name=$1 image=$2 pattern=$3
+    shift 3
+    local log="$LOGS/$name.serial" fw
+    mapfile -t fw < <(ovmf_args "$name")
+    rm -f "$log"
+    timeout 120 "${QEMU_BASE[@]}" -m 256M -drive "format=raw,file=$image" "${fw[@]}" \
+        -serial "file:$log" "$@" > "$LOGS/$name.qemu" 2>&1 &
+    local pid=$! waited=0
+    until grep -q "$pattern" "$log" 2>/dev/null; do
+        if ! kill -0 $pid 2>/dev/null || [ $waited -ge 900 ]; then break; fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    kill $pid 2>/dev/null
+    wait $pid 2>/dev/null
+}
+
 # expect_uefi_error NAME IMAGE MESSAGE STATUS [qemu args...]: the
 # application prints MESSAGE (through ConOut, which OVMF also shows on
 # COM1), starts no kernel and returns the error STATUS to the firmware,
@@ -82,19 +102,8 @@ expect_uefi_boot() {
 expect_uefi_error() {
     local name=$1 image=$2 message=$3 status=$4
     shift 4
-    local log="$LOGS/$name.serial" fw
-    mapfile -t fw < <(ovmf_args "$name")
-    rm -f "$log"
-    timeout 120 "${QEMU_BASE[@]}" -m 256M -drive "format=raw,file=$image" "${fw[@]}" \
-        -serial "file:$log" "$@" > "$LOGS/$name.qemu" 2>&1 &
-    local pid=$! waited=0
-    until grep -q "failed to start Boot.*embedboot\|BdsDxe: failed to start" "$log" 2>/dev/null; do
-        if ! kill -0 $pid 2>/dev/null || [ $waited -ge 900 ]; then break; fi
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    kill $pid 2>/dev/null
-    wait $pid 2>/dev/null
+    local log="$LOGS/$name.serial"
+    ovmf_until "$name" "$image" "failed to start Boot.*embedboot\|BdsDxe: failed to start" "$@"
     if ! grep -qF -- "embedboot: error: $message" "$log"; then
         fail "$name" "no 'embedboot: error: $message'; last lines: $(tail -n 3 "$log" 2>/dev/null | tr '\r\n' '  ')"
     elif grep -q "jumping to the kernel" "$log"; then

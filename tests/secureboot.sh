@@ -57,18 +57,8 @@ fi
 # says "Access Denied" for the disk and never starts the application.
 if [ $sb_ok = 1 ] && uefi_build check-high $TK/check-high.elf; then
     log=$LOGS/sb-unsigned.serial
-    mapfile -t fw < <(OVMF_CODE=$SB_CODE OVMF_VARS=$SB_VARS ovmf_args sb-unsigned)
-    rm -f "$log"
-    timeout 120 "${QEMU_BASE[@]}" -m 256M -drive "format=raw,file=$T/check-high/image.bin" "${fw[@]}" \
-        "${SB_QEMU[@]}" -serial "file:$log" > "$LOGS/sb-unsigned.qemu" 2>&1 &
-    pid=$! waited=0
-    until grep -q "No bootable option" "$log" 2>/dev/null; do
-        if ! kill -0 $pid 2>/dev/null || [ $waited -ge 900 ]; then break; fi
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    kill $pid 2>/dev/null
-    wait $pid 2>/dev/null
+    OVMF_CODE=$SB_CODE OVMF_VARS=$SB_VARS ovmf_until sb-unsigned "$T/check-high/image.bin" \
+        "No bootable option" "${SB_QEMU[@]}"
     said=$(grep -a "failed to load Boot.*HARDDISK" "$log" | tr -d '\r' | sed 's/.*: //')
     if [ "$said" = "Access Denied" ] && ! grep -q "embedboot: uefi" "$log"; then
         pass "Secure Boot on: the firmware refuses the unsigned image (OVMF: '$said')"
