@@ -75,7 +75,7 @@ all: example-kernel
 # and the kernel protocols, which both front ends link, and each front end.
 CORE_SRCS  := boot_build boot_modules console_format serial string fmt crc32 elf_check memmap frames paging \
               kernel_load vspace config acpi video_mode bzimage kernel_kind multiboot_image \
-              payload_layout measure
+              payload_layout measure timeline
 PROTO_SRCS := embedboot bootloader09 bootloader09_info linux linux_params multiboot multiboot_info
 BIOS_SRCS  := stage4 console textcon memory rsdp asm_layout tpm
 UEFI_SRCS  := main console cpu gop memory tables kernel_file secure_boot tpm

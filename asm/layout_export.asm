@@ -68,3 +68,12 @@ EXPORT bios_regs_edi, bios_regs.edi
 EXPORT bios_regs_ds, bios_regs.ds
 EXPORT bios_regs_es, bios_regs.es
 EXPORT bios_regs_eflags, bios_regs.eflags
+
+EXPORT timeline_max, TIMELINE_MAX
+EXPORT bios_handoff_timeline, bios_handoff.timeline
+EXPORT t_loader_start, T_LOADER_START
+EXPORT t_stage2, T_STAGE2
+EXPORT t_disk_read, T_DISK_READ
+EXPORT t_video, T_VIDEO
+EXPORT t_stage3, T_STAGE3
+EXPORT t_stage4, T_STAGE4

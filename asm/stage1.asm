@@ -49,8 +49,8 @@ normalised:                     ; mov ss holds interrupts off for mov sp
     jc .chs
     cmp bx, 0xaa55
     jne .chs
-    test cl, 1                  ; packet (AH=42h) access supported
-    jnz .read
+    shr cl, 1                   ; packet (AH=42h) access supported (bit 0)
+    jc .read
 .chs:                           ; no extensions: CHS with the BIOS's geometry
     mov ah, 0x08
     mov dl, [boot_drive]
@@ -66,6 +66,8 @@ normalised:                     ; mov ss holds interrupts off for mov sp
     inc dx
     mov [chs_heads], edx
 .read:
+    rdtsc                       ; the boot timeline's start (DL is used up to
+    push eax                    ; here): stage 2 reads the low half at 0x7bfc
     call read_sectors           ; dap is prefilled: stages 2-4 to 0x7e00
     mov si, msg_disk
     jnc stage2_start

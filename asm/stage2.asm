@@ -16,7 +16,18 @@ global stage2_start, print_hex, handoff_record
 
 section .stage2 progbits alloc exec
 
-stage2_start:
+%define STAGE1_TSC 0x7c00 - 4       ; stage 1 pushed its TSC's low half there
+
+stage2_start:                   ; the TSC now (MARK_TIME, spelt out for gdb's line)
+    rdtsc
+    mov [handoff_record + bios_handoff.timeline + 8 * T_STAGE2], eax
+    mov [handoff_record + bios_handoff.timeline + 8 * T_STAGE2 + 4], edx
+    mov ecx, [STAGE1_TSC]       ; and stage 1's, from its low half: less than
+                                ; 2^32 ticks ago, so the high half is ours,
+    mov [handoff_record + bios_handoff.timeline + 8 * T_LOADER_START], ecx
+    cmp eax, ecx                ; less one if the low half wrapped since
+    sbb edx, 0
+    mov [handoff_record + bios_handoff.timeline + 8 * T_LOADER_START + 4], edx
     call read_rest              ; first: the code below may lie past what stage 1 read
     mov si, uart_init           ; COM1: 115200 8N1, FIFOs on
 .uart:
@@ -58,7 +69,9 @@ stage2_start:
 
     call read_memory_map
     call load_kernel
+    MARK_TIME T_DISK_READ
     call set_video              ; last: BIOS text output ends here
+    MARK_TIME T_VIDEO
 
     mov si, msg_pmode
     call print

@@ -19,6 +19,7 @@ section .stage3 progbits alloc exec
 BITS 32
 stage3_start:
     LOAD_DATA_SEGMENTS
+    MARK_TIME T_STAGE3
 
     mov edi, _bss_start
     mov ecx, _bss_end

@@ -15,6 +15,7 @@ smoke=0
 [ "$runs" = --smoke ] && { smoke=1; runs=1; }
 B=build/bench/linux
 mkdir -p $B
+. bench/timeline.sh
 scripts/debian-payloads.sh linux-image-cloud-amd64 busybox-static > $B/payloads.log 2>&1 ||
     { echo "bench: $(tail -n 1 $B/payloads.log)" >&2; exit 1; }
 kpkg=$(readlink build/debs/linux-image-cloud-amd64)
@@ -78,7 +79,7 @@ for ((r = first; r <= runs; r++)); do       # run 0 is the warm-up
         [ -n "${seen[$name]:-}" ] && continue
         seen[$name]=1
         t=$(one_run "$how" "$initrd" "$ifc")
-        [ $r -gt 0 ] && times[$name]="${times[$name]:-} $t"
+        [ $r -gt 0 ] && times[$name]="${times[$name]:-} $t" && tl_collect "$name" $B/last.serial
     done
 done
 
@@ -105,4 +106,7 @@ for i in $initrds; do
             "$g ($([ $e -lt $g ] && echo ahead || echo behind))"
     done
 done
+tl_rows=()
+for i in $initrds; do for ifc in $ifcs; do tl_rows+=("embedboot $i $ifc"); done; done
+tl_table "${tl_rows[@]}"
 exit $failed

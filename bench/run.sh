@@ -13,6 +13,7 @@ smoke=0
 [ "$runs" = --smoke ] && { smoke=1; runs=1; }
 B=build/bench
 mkdir -p $B
+. bench/timeline.sh
 sizes="16 64"
 [ $smoke = 1 ] && sizes=""
 make -s --no-print-directory test-kernels > $B/build.log 2>&1 ||
@@ -88,7 +89,7 @@ one_run() {   # one_run IMAGE IFC [uefi]: prints milliseconds, or FAIL
     fi
     t0=$(date +%s%N)
     timeout 120 qemu-system-x86_64 -accel tcg -m 512M -nic none -no-reboot -display none \
-        -serial none -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${firmware[@]}" \
+        -serial file:$B/last.serial -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${firmware[@]}" \
         -drive "format=raw,file=$image,if=$ifc" > /dev/null 2>&1
     status=$?
     t1=$(date +%s%N)
@@ -102,7 +103,7 @@ for ((r = first; r <= runs; r++)); do       # run 0 is the warm-up
     for c in "${cases[@]}"; do
         IFS='|' read -r name image ifc mib raw grub floor <<< "$c"
         t=$(one_run "$image" "$ifc" "${name%% *}")
-        [ $r -gt 0 ] && times[$name]="${times[$name]:-} $t"
+        [ $r -gt 0 ] && times[$name]="${times[$name]:-} $t" && tl_collect "$name" $B/last.serial
     done
 done
 
@@ -136,6 +137,13 @@ for c in "${cases[@]}"; do
     printf '%-28s %9s %13s %11s %8s %12s %10s\n' "$name" "$m" "$(minmax <<< "${times[$name]}")" \
         "$over" "$rate" "$ratio" "$vs_grub"
 done
+
+tl_cases=()
+for c in "${cases[@]}"; do
+    name=${c%%|*}
+    [[ "$name" == *embedboot* ]] && tl_cases+=("$name")
+done
+tl_table "${tl_cases[@]}"
 
 loader=$(( $(objdump -h $B/tiny/bootloader.elf | awk '$2 == ".stage1" || $2 == ".loader" { print "0x" $3 }' | paste -sd+) ))
 printf '\nloader bytes in the image (stage 1 + stages 2-4 + header): %d\n' "$loader"

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "timeline.h"
+
 #include "config.h"
 #include "console.h"
 #include "crc32.h"
@@ -480,15 +482,18 @@ void boot_build(struct boot_layout *layout, const struct boot_payloads *payloads
     take_free_memory(layout, free);
     if (hdr->protocol == PROTOCOL_LINUX) {
         linux_build(layout, payloads);
+        timeline_mark(EMBEDBOOT_T_KERNEL_LOADED);
         return;
     }
     if (hdr->protocol != PROTOCOL_EMBEDBOOT) {
         multiboot_build(layout, payloads);
+        timeline_mark(EMBEDBOOT_T_KERNEL_LOADED);
         return;
     }
     boot_keep_taken(layout);
     check_memory(layout);
     load_and_map_kernel(layout, payloads->kernel);
+    timeline_mark(EMBEDBOOT_T_KERNEL_LOADED);
     struct vspace vs;
     vspace_init(&vs, &layout->plan);
     reserve_configured(&vs, layout);
@@ -502,6 +507,7 @@ void boot_build(struct boot_layout *layout, const struct boot_payloads *payloads
         map_physical_memory(layout, &vs);
     if (hdr->features & FEATURE_RECURSIVE_PAGE_TABLE)
         map_recursive(layout, &vs);
+    timeline_mark(EMBEDBOOT_T_PAGE_TABLES);
     layout->final_map_phys = layout->info_phys + boot_info_head_bytes(layout);
 }
 
@@ -555,6 +561,8 @@ int boot_keeps_boot_services(const struct boot_layout *layout)
 
 void boot_enter(const struct boot_layout *layout, const struct memmap *final_map)
 {
+    timeline_mark(EMBEDBOOT_T_KERNEL_ENTRY);      /* the native back end takes it again */
+    timeline_log(layout->machine->log_name);
     if (layout->hdr->protocol == PROTOCOL_LINUX)
         linux_enter(layout, final_map);
     if (layout->hdr->protocol != PROTOCOL_EMBEDBOOT)

@@ -56,8 +56,38 @@ static void draw_screen(const struct embedboot_boot_info *info)
     draw_text(fb, 8, y, line, white, 15);
 }
 
+static uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+/* Where the boot's time went (boot info version 3): each point the loader
+ * passed, in milliseconds after its start, and this kernel's first line. */
+static void print_timeline(const struct embedboot_boot_info *info, uint64_t now)
+{
+    static const char *const names[EMBEDBOOT_T_COUNT] = {
+        "loader start", "stage 2", "disk read", "video mode", "stage 3", "stage 4",
+        "checks", "kernel loaded", "page tables", "kernel entry",
+    };
+    uint64_t start = info->timeline[EMBEDBOOT_T_LOADER_START], khz = info->tsc_frequency / 1000;
+    if (info->version < 3 || !khz || !start)
+        return;
+    kprintf("boot timeline (TSC %llu MHz), ms after the loader's start:\n",
+            (unsigned long long)(khz / 1000));
+    for (int p = EMBEDBOOT_T_STAGE2; p <= EMBEDBOOT_T_COUNT; p++) {
+        uint64_t at = p < EMBEDBOOT_T_COUNT ? info->timeline[p] : now;
+        if (at)
+            kprintf("  %s: %llu.%llu ms\n", p < EMBEDBOOT_T_COUNT ? names[p] : "kernel running",
+                    (unsigned long long)((at - start) / khz),
+                    (unsigned long long)((at - start) % khz * 10 / khz));
+    }
+}
+
 void _start(const struct embedboot_boot_info *info)
 {
+    uint64_t entered = rdtsc();
     kio_init(info);
     if (info->magic != EMBEDBOOT_MAGIC) {
         kprintf("example kernel: no embedboot boot info\n");
@@ -107,6 +137,7 @@ void _start(const struct embedboot_boot_info *info)
             usable += r[i].length;
     }
     kprintf("usable: %llu KiB\n", (unsigned long long)usable / 1024);
+    print_timeline(info, entered);
     if (info->framebuffer.pixel_format == EMBEDBOOT_PIXELS_RGB ||
         info->framebuffer.pixel_format == EMBEDBOOT_PIXELS_INDEX) {
         draw_screen(info);

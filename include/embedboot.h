@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define EMBEDBOOT_MAGIC   0x544f4f4244424d45ull   /* "EMBDBOOT" */
-#define EMBEDBOOT_VERSION 2          /* 2: the command line and the modules */
+#define EMBEDBOOT_VERSION 3          /* 2: the command line and the modules; 3: the boot timeline */
 
 /* Memory region kinds. Values 1-5 are the firmware's own classification;
  * 0x100 and up are memory embedboot used or assigned. */
@@ -91,6 +91,24 @@ struct embedboot_module {
     uint64_t cmdline;             /* virtual address of its command line, NUL-terminated */
 };
 
+/* The boot timeline (version 3): timeline[] holds the TSC at each of
+ * these points, 0 for a point this boot did not pass (stages 2-4 on UEFI).
+ * On UEFI the checks come before the video mode; on BIOS after it. */
+enum embedboot_boot_point {
+    EMBEDBOOT_T_LOADER_START  = 0,   /* stage 1's first instructions, or the EFI application's entry */
+    EMBEDBOOT_T_STAGE2        = 1,
+    EMBEDBOOT_T_DISK_READ     = 2,   /* the payloads are read (stage 2's load, or UEFI's Block I/O) */
+    EMBEDBOOT_T_VIDEO         = 3,   /* the video mode is set (stage 2, or GOP) */
+    EMBEDBOOT_T_STAGE3        = 4,
+    EMBEDBOOT_T_STAGE4        = 5,
+    EMBEDBOOT_T_CHECKS        = 6,   /* CRCs, digests, ELF and configuration checked; measured */
+    EMBEDBOOT_T_KERNEL_LOADED = 7,   /* the segments copied into their frames */
+    EMBEDBOOT_T_PAGE_TABLES   = 8,   /* every mapping of the kernel's address space made */
+    EMBEDBOOT_T_KERNEL_ENTRY  = 9,   /* the last moment before the jump */
+    EMBEDBOOT_T_COUNT         = 10,
+};
+#define EMBEDBOOT_TIMELINE_MAX 16
+
 /* flags */
 #define EMBEDBOOT_HAS_PHYSICAL_MEMORY_MAP  (1u << 0)
 #define EMBEDBOOT_HAS_RECURSIVE_INDEX      (1u << 1)
@@ -133,7 +151,10 @@ struct embedboot_boot_info {
     uint64_t cmdline_length;           /* 232: bytes, without the NUL */
     uint64_t modules;                  /* 240: virtual address of the module array */
     uint64_t module_count;             /* 248 */
-};                                     /* 256 bytes */
+    /* version 3 */
+    uint64_t tsc_frequency;            /* 256: TSC ticks per second (CPUID 15h/16h, else measured), 0 if unknown */
+    uint64_t timeline[EMBEDBOOT_TIMELINE_MAX];  /* 264: TSC at each EMBEDBOOT_T_* point */
+};                                     /* 392 bytes */
 
 /* features: the Rust crate's cargo features, as applied */
 #define EMBEDBOOT_FEATURE_MAP_PHYSICAL_MEMORY   (1u << 0)
@@ -169,7 +190,9 @@ EMBEDBOOT_AT(cmdline, 224);
 EMBEDBOOT_AT(cmdline_length, 232);
 EMBEDBOOT_AT(modules, 240);
 EMBEDBOOT_AT(module_count, 248);
-_Static_assert(sizeof(struct embedboot_boot_info) == 256, "boot info size");
+EMBEDBOOT_AT(tsc_frequency, 256);
+EMBEDBOOT_AT(timeline, 264);
+_Static_assert(sizeof(struct embedboot_boot_info) == 392, "boot info size");
 _Static_assert(sizeof(struct embedboot_module) == 32, "module size");
 _Static_assert(sizeof(struct embedboot_memory_region) == 24, "region size");
 _Static_assert(sizeof(struct embedboot_framebuffer) == 48, "framebuffer size");

@@ -69,6 +69,11 @@ expect_linux linux-uefi-6g "$T/linux/image.bin" uefi virtio 6144 "$CMDLINE_TEST"
 grep -q "uefi: initrd at 0x1[0-9a-f]\{8\} " "$LOGS/linux-uefi-6g.serial" &&
     pass "linux: with 6 GiB the initrd is placed above 4 GiB" ||
     fail "linux: with 6 GiB the initrd is placed above 4 GiB" "$(grep -a 'initrd at' "$LOGS/linux-uefi-6g.serial")"
+grep -q "embedboot: stage 4: timeline, ms after the loader's start (TSC [0-9]* MHz): stage 2 .* kernel entry [0-9.]*" \
+    "$LOGS/linux-bios-ide.serial" &&
+    pass "linux: the loader logs its boot timeline before entering Linux" ||
+    fail "linux: the loader logs its boot timeline before entering Linux" \
+        "$(grep -a 'timeline' "$LOGS/linux-bios-ide.serial" | tr -d '\r')"
 grep -q "linux-test: Secure boot disabled" "$LOGS/linux-uefi-ide.serial" &&
     pass "linux: on UEFI with Secure Boot off the kernel is told so (boot_params.secure_boot)" ||
     fail "linux: on UEFI with Secure Boot off the kernel is told so" "no 'Secure boot disabled' from /init"

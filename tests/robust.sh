@@ -107,3 +107,12 @@ if bench/run.sh --smoke > "$LOGS/bench-smoke.out" 2>&1 &&
 else
     fail "bench/run.sh --smoke: every case booted and was timed" "$(tail -n 4 "$LOGS/bench-smoke.out")"
 fi
+# The timeline table: every BIOS point for the BIOS row, the UEFI row
+# without stages 2-4 (ms with one decimal).
+bios_row='^embedboot tiny ide( +[0-9]+\.[0-9]){9}$'
+uefi_row='^uefi embedboot tiny ide +-( +[0-9]+\.[0-9]){2} +- +-( +[0-9]+\.[0-9]){4}$'
+grep -qE "$bios_row" "$LOGS/bench-smoke.out" && grep -qE "$uefi_row" "$LOGS/bench-smoke.out" &&
+    pass "bench/run.sh --smoke: the loader's boot timeline per stage, BIOS and UEFI" ||
+    fail "bench/run.sh --smoke: the loader's boot timeline per stage, BIOS and UEFI" \
+        "$(grep -A 4 'boot timeline' "$LOGS/bench-smoke.out")"
+

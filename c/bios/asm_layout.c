@@ -72,3 +72,12 @@ SAME(offsetof(struct bios_regs, edi), ASM_bios_regs_edi);
 SAME(offsetof(struct bios_regs, ds), ASM_bios_regs_ds);
 SAME(offsetof(struct bios_regs, es), ASM_bios_regs_es);
 SAME(offsetof(struct bios_regs, eflags), ASM_bios_regs_eflags);
+
+SAME(EMBEDBOOT_TIMELINE_MAX, ASM_timeline_max);
+SAME(offsetof(struct bios_handoff, timeline), ASM_bios_handoff_timeline);
+SAME(EMBEDBOOT_T_LOADER_START, ASM_t_loader_start);
+SAME(EMBEDBOOT_T_STAGE2, ASM_t_stage2);
+SAME(EMBEDBOOT_T_DISK_READ, ASM_t_disk_read);
+SAME(EMBEDBOOT_T_VIDEO, ASM_t_video);
+SAME(EMBEDBOOT_T_STAGE3, ASM_t_stage3);
+SAME(EMBEDBOOT_T_STAGE4, ASM_t_stage4);

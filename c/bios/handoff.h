@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "../../include/embedboot.h"
 #include "vbe.h"
 
 #define E820_MAX 256
@@ -34,6 +35,7 @@ struct bios_handoff {
     uint16_t vbe_mode;
     uint16_t reserved3;
     struct vbe_mode_info vbe_mode_info;   /* as INT 10h AX=4F01h returned it */
+    uint64_t timeline[EMBEDBOOT_TIMELINE_MAX];   /* stages 1-3's EMBEDBOOT_T_* points */
 };
 
 #endif

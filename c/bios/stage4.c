@@ -12,6 +12,7 @@
 #include "../image_header.h"
 #include "../memmap.h"
 #include "../page.h"
+#include "../timeline.h"
 #include "handoff.h"
 #include "memory.h"
 #include "rsdp.h"
@@ -108,6 +109,12 @@ void stage4_main(const struct bios_handoff *handoff)
     struct boot_free_memory free = { &clean_map, MiB, LOW_LIMIT, (uint64_t)_kernel_start_addr,
                                      (uint64_t)_payloads_end, 0, 0 };
 
+    timeline_mark(EMBEDBOOT_T_STAGE4);
+    for (unsigned p = 0; p < EMBEDBOOT_T_STAGE4; p++)      /* stages 1-3 recorded these */
+        boot_timeline[p] = handoff->timeline[p];
+    boot_tsc_frequency = tsc_frequency_from_cpuid();
+    if (!boot_tsc_frequency)
+        boot_tsc_frequency = tsc_frequency_from_pit();
     boot_payloads_from(&payloads, _kernel_start_addr, (uint64_t)_kernel_size, &_module_table,
                        _image_strings);
     describe_framebuffer(handoff, &machine);
@@ -118,6 +125,7 @@ void stage4_main(const struct bios_handoff *handoff)
     boot_check_kernel(&layout, &_image_header, &payloads);
     boot_check_payload_layout(&_image_header, &payloads);
     machine.measured = bios_measure_boot(&_image_header, &payloads);   /* before any use */
+    timeline_mark(EMBEDBOOT_T_CHECKS);
     read_memory_map(handoff, &clean_map);
     machine.rsdp = bios_find_rsdp(0);
 

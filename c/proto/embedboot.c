@@ -7,6 +7,7 @@
 #include "../cpu.h"
 #include "../io.h"
 #include "../page.h"
+#include "../timeline.h"
 #include "proto.h"
 
 extern const uint8_t enter_kernel[];                /* asm/handoff.asm */
@@ -72,7 +73,10 @@ static void fill_boot_info(const struct boot_layout *layout, const struct memmap
         .boot_info_size = layout->info_pages * PAGE_SIZE,
         .features = hdr->features,
         .kernel_stack_pages = hdr->kernel_stack_pages,
+        .tsc_frequency = boot_tsc_frequency,
     };
+    timeline_mark(EMBEDBOOT_T_KERNEL_ENTRY);            /* after the log line: the last moment */
+    memcpy(bi->timeline, boot_timeline, sizeof(bi->timeline));
     if (machine->has_framebuffer) {
         bi->framebuffer = machine->fb;
         bi->framebuffer.virtual_address = layout->fb_virt;

@@ -3,6 +3,7 @@
  * long mode, so only the optional features are left to look up. */
 #include "../console.h"
 #include "../cpu.h"
+#include "../timeline.h"
 #include "uefi.h"
 
 static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
@@ -24,4 +25,15 @@ void uefi_describe_cpu(struct boot_machine *machine)
         machine->nx = (d >> 20) & 1;
         machine->pages_1g = (d >> 26) & 1;
     }
+}
+
+uint64_t uefi_tsc_frequency(void)
+{
+    uint64_t hz = tsc_frequency_from_cpuid();
+    if (hz)
+        return hz;
+    uint64_t start = rdtsc();
+    if (uefi.bs->stall(2000) != EFI_SUCCESS)         /* 2 ms by the firmware's timer */
+        return 0;
+    return (rdtsc() - start) * 500;
 }

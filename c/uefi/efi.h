@@ -86,7 +86,8 @@ struct efi_boot_services {
     efi_unused_fn install_configuration_table;
     efi_unused_fn load_image, start_image, exit, unload_image;
     efi_status (EFIAPI *exit_boot_services)(efi_handle image, uint64_t map_key);
-    efi_unused_fn get_next_monotonic_count, stall;
+    efi_unused_fn get_next_monotonic_count;
+    efi_status (EFIAPI *stall)(uint64_t microseconds);
     efi_status (EFIAPI *set_watchdog_timer)(uint64_t timeout, uint64_t code, uint64_t size,
                                             const char16 *data);
     efi_unused_fn connect_controller, disconnect_controller;

@@ -5,6 +5,7 @@
  * (c/proto/) enters the kernel, so the kernel sees the same contract on
  * both. */
 #include "../console.h"
+#include "../timeline.h"
 #include "uefi.h"
 
 extern const struct image_header _image_header;
@@ -19,6 +20,7 @@ static void check_kernel(struct boot_layout *layout, struct boot_payloads *paylo
                          int secure_boot)
 {
     uefi_find_payloads(payloads, &_image_header);
+    timeline_mark(EMBEDBOOT_T_DISK_READ);
     int from_file = (_image_header.configured & CONFIG_KERNEL_ON_ESP) &&
                     !uefi_read_kernel_file(&payloads->kernel, &payloads->kernel_size);
     if (secure_boot)
@@ -47,11 +49,14 @@ __attribute__((noreturn)) static void boot(void)
     machine.efi.system_table = (uint64_t)uefi.st;
     machine.efi.image_handle = (uint64_t)uefi.image;
     uefi_describe_cpu(&machine);
+    boot_tsc_frequency = uefi_tsc_frequency();
     machine.secure_boot = uefi_secure_boot();
     console_printf("embedboot: uefi: Secure Boot is %s\n", machine.secure_boot ? "on" : "off");
     check_kernel(&layout, &payloads, machine.secure_boot);
     machine.measured = uefi_measure_boot(&_image_header, &payloads);
+    timeline_mark(EMBEDBOOT_T_CHECKS);
     uefi_set_up_framebuffer(&_image_header, &machine);
+    timeline_mark(EMBEDBOOT_T_VIDEO);
     machine.rsdp = uefi_find_rsdp();
     uefi_describe_memory(&machine);
     uefi_copy_handoff(&machine);
@@ -71,6 +76,7 @@ __attribute__((noreturn)) static void boot(void)
 
 efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *st)
 {
+    timeline_mark(EMBEDBOOT_T_LOADER_START);
     uefi.image = image;
     uefi.st = st;
     uefi.bs = st->boot_services;

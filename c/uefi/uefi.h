@@ -22,6 +22,9 @@ void console_boot_services_gone(void);
 /* cpu.c: CPU features the loader uses; panics on what it cannot handle. */
 void uefi_describe_cpu(struct boot_machine *machine);
 
+/* TSC ticks per second: CPUID 15h/16h, else counted over a 2 ms Stall. */
+uint64_t uefi_tsc_frequency(void);
+
 /* gop.c: set the mode FRAMEBUFFER= asks for (or keep the current one)
  * and describe it. */
 void uefi_set_up_framebuffer(const struct image_header *hdr, struct boot_machine *machine);

@@ -24,8 +24,9 @@ use core::slice;
 
 /// `"EMBDBOOT"`, the first field of the boot info.
 pub const MAGIC: u64 = 0x544f_4f42_4442_4d45;
-/// The boot info version these types describe (2: command line and modules).
-pub const VERSION: u32 = 2;
+/// The boot info version these types describe (2: command line and
+/// modules; 3: the boot timeline).
+pub const VERSION: u32 = 3;
 
 /// `flags`: what is present.
 pub mod flags {
@@ -36,6 +37,25 @@ pub mod flags {
     pub const HAS_TLS: u32 = 1 << 4;
     pub const NX_ENABLED: u32 = 1 << 5;
     pub const SSE_ENABLED: u32 = 1 << 6;
+    /// UEFI enforced Secure Boot and every payload matched its signed digest.
+    pub const SECURE_BOOT: u32 = 1 << 7;
+    /// The payloads and command lines went into TPM PCRs 8 and 9.
+    pub const TPM_MEASURED: u32 = 1 << 8;
+}
+
+/// The boot timeline's points: indices into [`BootInfo::timeline`].
+pub mod boot_point {
+    pub const LOADER_START: usize = 0;
+    pub const STAGE2: usize = 1;
+    pub const DISK_READ: usize = 2;
+    pub const VIDEO: usize = 3;
+    pub const STAGE3: usize = 4;
+    pub const STAGE4: usize = 5;
+    pub const CHECKS: usize = 6;
+    pub const KERNEL_LOADED: usize = 7;
+    pub const PAGE_TABLES: usize = 8;
+    pub const KERNEL_ENTRY: usize = 9;
+    pub const COUNT: usize = 10;
 }
 
 /// `features`: the Rust bootloader crate's cargo features, as applied.
@@ -256,6 +276,11 @@ pub struct BootInfo {
     pub cmdline_length: u64,
     pub modules: u64,
     pub module_count: u64,
+    // version 3
+    /// TSC ticks per second, 0 if unknown.
+    pub tsc_frequency: u64,
+    /// The TSC at each [`boot_point`], 0 for a point this boot did not pass.
+    pub timeline: [u64; 16],
 }
 
 impl BootInfo {
@@ -324,6 +349,15 @@ impl BootInfo {
         }
         // SAFETY: `cmdline_length` bytes at `cmdline`, in the boot info's pages.
         unsafe { slice::from_raw_parts(self.cmdline as *const u8, self.cmdline_length as usize) }
+    }
+
+    /// Milliseconds from the loader's start to `point` ([`boot_point`]),
+    /// when the boot passed it and the TSC frequency is known.
+    pub fn boot_time_ms(&self, point: usize) -> Option<u64> {
+        let start = self.timeline[boot_point::LOADER_START];
+        let at = *self.timeline.get(point)?;
+        (self.version >= 3 && self.tsc_frequency != 0 && at != 0 && at >= start)
+            .then(|| (at - start) * 1000 / self.tsc_frequency)
     }
 
     /// The modules (`MODULES=`), in the order given.

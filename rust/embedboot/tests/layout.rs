@@ -35,6 +35,7 @@ fn layout_matches_the_c_header() {
             kernel_physical_size, kernel_virtual_start, kernel_virtual_end, kernel_entry,
             stack_bottom, stack_top, boot_info_address, boot_info_size, framebuffer, tls,
             features, kernel_stack_pages, cmdline, cmdline_length, modules, module_count,
+            tsc_frequency, timeline,
         }
     };
     let header = concat!(env!("CARGO_MANIFEST_DIR"), "/../../include/embedboot.h");
@@ -75,7 +76,7 @@ fn accessors_follow_the_flags() {
     let cmdline = b"quiet\0";
     let mut info: BootInfo = unsafe { mem::zeroed() };
     info.magic = embedboot::MAGIC;
-    info.version = 2;
+    info.version = embedboot::VERSION;
     info.size = mem::size_of::<BootInfo>() as u32;
     info.memory_regions = regions.as_ptr() as u64;
     info.memory_region_count = 1;
@@ -89,4 +90,11 @@ fn accessors_follow_the_flags() {
     info.flags = embedboot::flags::HAS_PHYSICAL_MEMORY_MAP;
     assert_eq!(info.physical_memory_offset(), Some(0x1234_0000));
     assert!(info.framebuffer().is_none() && info.modules().is_empty());
+    // The timeline: nothing without a frequency, then ms from the start.
+    info.timeline[embedboot::boot_point::LOADER_START] = 1_000_000;
+    info.timeline[embedboot::boot_point::KERNEL_ENTRY] = 3_000_000;
+    assert_eq!(info.boot_time_ms(embedboot::boot_point::KERNEL_ENTRY), None);
+    info.tsc_frequency = 1_000_000_000;
+    assert_eq!(info.boot_time_ms(embedboot::boot_point::KERNEL_ENTRY), Some(2));
+    assert_eq!(info.boot_time_ms(embedboot::boot_point::STAGE2), None);   // not passed
 }

@@ -243,6 +243,45 @@ static void check_modules(const struct embedboot_boot_info *info)
     }
 }
 
+static uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+/* The boot timeline (version 3): every point of this firmware's path
+ * recorded, in the order the path passes them, none after this kernel's
+ * entry; the others zero; a plausible TSC frequency. */
+static void check_timeline(const struct embedboot_boot_info *info, uint64_t entered)
+{
+    static const int bios[] = { EMBEDBOOT_T_LOADER_START, EMBEDBOOT_T_STAGE2, EMBEDBOOT_T_DISK_READ,
+                                EMBEDBOOT_T_VIDEO, EMBEDBOOT_T_STAGE3, EMBEDBOOT_T_STAGE4,
+                                EMBEDBOOT_T_CHECKS, EMBEDBOOT_T_KERNEL_LOADED,
+                                EMBEDBOOT_T_PAGE_TABLES, EMBEDBOOT_T_KERNEL_ENTRY };
+    static const int uefi[] = { EMBEDBOOT_T_LOADER_START, EMBEDBOOT_T_DISK_READ, EMBEDBOOT_T_CHECKS,
+                                EMBEDBOOT_T_VIDEO, EMBEDBOOT_T_KERNEL_LOADED,
+                                EMBEDBOOT_T_PAGE_TABLES, EMBEDBOOT_T_KERNEL_ENTRY };
+    int is_bios = info->firmware == EMBEDBOOT_FIRMWARE_BIOS;
+    const int *order = is_bios ? bios : uefi;
+    unsigned n = is_bios ? sizeof(bios) / sizeof(bios[0]) : sizeof(uefi) / sizeof(uefi[0]);
+    int in_order = info->timeline[order[0]] != 0, passed = 0;
+    for (unsigned i = 1; i < n; i++)
+        in_order &= info->timeline[order[i]] >= info->timeline[order[i - 1]];
+    in_order &= info->timeline[EMBEDBOOT_T_KERNEL_ENTRY] <= entered;
+    for (unsigned p = 0; p < EMBEDBOOT_TIMELINE_MAX; p++)
+        passed += info->timeline[p] != 0;
+    check(in_order, "boot timeline: every point recorded, in the path's order, before the entry");
+    check(passed == (int)n, "boot timeline: no point this firmware's path does not pass");
+    /* Emulators tick slower than CPUs: Bochs counts its instructions. */
+    check(info->tsc_frequency >= 1000000ull && info->tsc_frequency <= 20000000000ull,
+          "boot timeline: TSC frequency between 1 MHz and 20 GHz");
+    uint64_t khz = info->tsc_frequency / 1000 ? info->tsc_frequency / 1000 : 1;
+    kprintf("check kernel: boot took %llu ms from the loader's start to this kernel (TSC %llu kHz)\n",
+            (unsigned long long)((entered - info->timeline[EMBEDBOOT_T_LOADER_START]) / khz),
+            (unsigned long long)khz);
+}
+
 /* Secure Boot and measured boot, as the loader reports them: the tests
  * compare this line with the firmware they booted. */
 static void print_trust(const struct embedboot_boot_info *info)
@@ -252,6 +291,7 @@ static void print_trust(const struct embedboot_boot_info *info)
 
 void kmain(const struct embedboot_boot_info *info)
 {
+    uint64_t entered = rdtsc();
     kio_init(info);
     install_idt();
     kprintf("check kernel: running at 0x%llx\n", (unsigned long long)_start);
@@ -268,5 +308,6 @@ void kmain(const struct embedboot_boot_info *info)
     check_modules(info);
     print_invariants(info);
     print_trust(info);
+    check_timeline(info, entered);
     checks_finish("check kernel");
 }
