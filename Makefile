@@ -75,7 +75,7 @@ all: example-kernel
 # and the kernel protocols, which both front ends link, and each front end.
 CORE_SRCS  := boot_build boot_modules console_format serial string fmt crc32 elf_check memmap frames paging \
               kernel_load vspace config acpi video_mode bzimage kernel_kind multiboot_image \
-              payload_layout measure timeline
+              payload_layout measure timeline boot_catcher ksyms
 PROTO_SRCS := embedboot bootloader09 bootloader09_info linux linux_params multiboot multiboot_info
 BIOS_SRCS  := stage4 console textcon memory rsdp asm_layout tpm
 UEFI_SRCS  := main console cpu gop memory tables kernel_file secure_boot tpm
@@ -86,11 +86,12 @@ UEFI_PAYLOADS_DISK     := $(BUILD)/uefi/uefi/payloads_disk.o
 ASM_SRCS   := stage1 stage2 a20 cpu memory load video stage3 gdt handoff bios_call
 
 C_HEADERS  := $(wildcard c/*.h c/*/*.h) include/embedboot.h
+CATCHER_BLOB := $(BUILD)/catcher/blob.o
 C_OBJS      = $(CORE_SRCS:%=$(1)/core/%.o) $(PROTO_SRCS:%=$(1)/proto/%.o)
 STAGE_OBJS := $(ASM_SRCS:%=$(BUILD)/stages/%.o) $(call C_OBJS,$(BUILD)/stages) \
-              $(BIOS_SRCS:%=$(BUILD)/stages/bios/%.o)
+              $(BIOS_SRCS:%=$(BUILD)/stages/bios/%.o) $(CATCHER_BLOB)
 UEFI_OBJS  := $(call C_OBJS,$(BUILD)/uefi) $(UEFI_SRCS:%=$(BUILD)/uefi/uefi/%.o) \
-              $(BUILD)/uefi/core/sha256.o $(BUILD)/uefi/handoff.o
+              $(BUILD)/uefi/core/sha256.o $(BUILD)/uefi/handoff.o $(CATCHER_BLOB)
 
 $(BUILD)/stages/%.o: asm/%.asm $(wildcard asm/*.inc) | $(BUILD)/stages
 	$(call say,NASM,$<)
@@ -125,6 +126,36 @@ $(BUILD)/uefi/%.o: c/%.c $(C_HEADERS)
 $(BUILD)/uefi/handoff.o: asm/handoff.asm asm/handoff.inc | $(BUILD)/uefi
 	$(call say,NASM,$<)
 	$(Q)$(NASM) -f elf64 -I asm/ -o $@ $<
+
+# The fault catcher (c/catcher/catcher.h): linked on its own at 0 into a
+# flat blob that stage 4 and the EFI application copy into the kernel's
+# address space; its C may hold no absolute address (nothing relocates it).
+# Its font is the example kernel's (console-setup's, made by mkfont).
+CATCHER_OBJS := $(addprefix $(BUILD)/catcher/,report.o fmt.o string.o font.o entry.o)
+$(BUILD)/catcher/report.o: c/catcher/report.c $(C_HEADERS)
+$(BUILD)/catcher/fmt.o: c/fmt.c $(C_HEADERS)
+$(BUILD)/catcher/string.o: c/string.c $(C_HEADERS)
+$(BUILD)/catcher/font.o: $(BUILD)/example-kernel/font8x16.c
+$(BUILD)/catcher/report.o $(BUILD)/catcher/fmt.o $(BUILD)/catcher/string.o $(BUILD)/catcher/font.o:
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(CATCHER_CFLAGS) -c -o $@ $<
+	$(Q)if readelf -r $@ | grep -qE "R_X86_64_(64|32|32S|GOT[A-Z0-9_]*) "; then \
+	    echo "embedboot: error: $@ holds an absolute address; the fault catcher runs wherever it is copied" >&2; \
+	    rm -f $@; exit 1; fi
+$(BUILD)/catcher/entry.o: asm/catcher_entry.asm
+	$(call say,NASM,$<)
+	$(Q)mkdir -p $(@D) && $(NASM) -f elf64 -o $@ $<
+$(BUILD)/catcher/catcher.bin: $(CATCHER_OBJS) c/catcher/catcher.ld
+	$(call say,LD,$@)
+	$(Q)$(LD) -T c/catcher/catcher.ld -nostdlib -z noexecstack --no-warn-rwx-segments -o $(@:.bin=.elf) $(CATCHER_OBJS) && \
+	    $(OBJCOPY) -O binary -j .blob $(@:.bin=.elf) $@
+$(CATCHER_BLOB): $(BUILD)/catcher/catcher.bin
+	$(Q)$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
+	    --rename-section .data=.rodata.catcher,alloc,load,readonly,data,contents \
+	    --set-section-alignment .data=16 \
+	    --redefine-sym $(call mangle,$<)_start=_catcher_start \
+	    --redefine-sym $(call mangle,$<)_end=_catcher_end \
+	    --strip-symbol $(call mangle,$<)_size $< $@
 
 # ---------------------------------------------------------------------------
 # Host tools: the kernel check (same C as stage 4) and the header writer.
@@ -470,7 +501,7 @@ $(KDIR)/efi-read.efi: bench/efi-read.c $(EFI_READ_OBJS)
 	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(@:.efi=.o) $(EFI_READ_OBJS)
 
 # Host unit tests of the shared C, under ASan and UBSan.
-UNIT_TESTS := elf memmap frames paging misc config bios linux multiboot bootloader09 sha256 measure
+UNIT_TESTS := elf memmap frames paging misc config bios linux multiboot bootloader09 sha256 measure ksyms
 unit_srcs_elf    := c/elf_check.c c/fmt.c
 unit_srcs_memmap := c/memmap.c
 unit_srcs_frames := c/frames.c
@@ -480,6 +511,7 @@ unit_srcs_bios   := c/bios/memory.c c/bios/rsdp.c c/memmap.c c/acpi.c
 unit_srcs_bootloader09 := c/proto/bootloader09_info.c
 unit_srcs_sha256 := c/sha256.c
 unit_srcs_measure := c/measure.c c/console_format.c c/fmt.c
+unit_srcs_ksyms := c/ksyms.c
 unit_srcs_multiboot := c/multiboot_image.c c/fmt.c c/memmap.c c/proto/multiboot_info.c
 unit_srcs_linux  := c/bzimage.c c/kernel_kind.c c/multiboot_image.c c/fmt.c c/memmap.c \
                     c/proto/linux_params.c c/proto/multiboot_info.c

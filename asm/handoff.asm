@@ -26,6 +26,7 @@ gdt:
     dq 0x00af9b000000ffff       ; 0x08: 64-bit code, DPL 0
     dq 0x00cf93000000ffff       ; 0x10: data, flat 4 GiB
     dq 0x00cf9b000000ffff       ; 0x18: 32-bit code, flat 4 GiB
+    dq 0, 0                     ; 0x20: the fault catcher's TSS (filled before the entry)
 %if $ - gdt != GDT_SIZE
 %error "GDT_SIZE in handoff.inc is wrong"
 %endif
@@ -41,13 +42,17 @@ linux_gdt:
 %error "LINUX_GDT_SIZE in handoff.inc is wrong"
 %endif
 
-;   void enter_kernel(u64 pml4, u64 entry, u64 stack_top, u64 boot_info)
+;   void enter_kernel(u64 pml4, u64 entry, u64 stack_top, u64 boot_info,
 ;                     rdi       rsi        rdx            rcx
+;                     const struct boot_idtr *idtr, u64 tss_selector)
+;                     r8                            r9
 enter_kernel:
     cli                         ; the contract: interrupts off (UEFI may have left them on)
     LOAD_GDT_AND_CS gdt, GDT_SIZE, SEL_CODE64, .reloaded   ; this copy of the GDT
 .reloaded:
     LOAD_DATA_SEGMENTS          ; also zeroes the FS and GS bases
+    lidt [r8]                   ; the fault catcher's IDT (kernel addresses: used from
+    ltr r9w                     ; the kernel's first instruction on) and its TSS
     mov cr3, rdi
     mov rsp, rdx
     push 0                      ; return address: rsp + 8 = stack_top, aligned

@@ -77,3 +77,6 @@ EXPORT t_disk_read, T_DISK_READ
 EXPORT t_video, T_VIDEO
 EXPORT t_stage3, T_STAGE3
 EXPORT t_stage4, T_STAGE4
+
+EXPORT sel_code64, SEL_CODE64
+EXPORT sel_tss, SEL_TSS

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "ksyms.h"
 #include "timeline.h"
 
 #include "config.h"
@@ -195,8 +196,10 @@ void boot_check_payloads(struct boot_layout *layout, const struct image_header *
         check_bzimage(layout, hdr, payloads);
     else if (wanted == KIND_MULTIBOOT)
         check_multiboot(layout, hdr, payloads);
-    else
+    else {
         check_elf(layout, payloads);
+        layout->symbol_bytes = ksyms_bytes(payloads->kernel, payloads->kernel_size);
+    }
 }
 
 /* Page tables to map `span` bytes with pages of `level` (0 = 4 KiB,
@@ -227,7 +230,7 @@ static uint64_t pages_needed(const struct boot_layout *layout)
                       tables_for(8192) + phys_tables;
     uint64_t modules = boot_modules_pages(layout);
     return layout->plan.pages + stack_pages + layout->info_pages + tables + modules +
-           tables_for(modules);
+           tables_for(modules) + boot_catcher_pages(layout);
 }
 
 static void check_memory(const struct boot_layout *layout)
@@ -507,6 +510,7 @@ void boot_build(struct boot_layout *layout, const struct boot_payloads *payloads
         map_physical_memory(layout, &vs);
     if (hdr->features & FEATURE_RECURSIVE_PAGE_TABLE)
         map_recursive(layout, &vs);
+    boot_install_catcher(layout, payloads, &vs, HANDOFF_SEL_CODE64);
     timeline_mark(EMBEDBOOT_T_PAGE_TABLES);
     layout->final_map_phys = layout->info_phys + boot_info_head_bytes(layout);
 }

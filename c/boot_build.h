@@ -113,6 +113,17 @@ struct multiboot_layout {
     uint64_t info;                     /* the structure's address, EBX */
 };
 
+/* Selectors of the hand-off GDT (asm/handoff.asm; c/bios/asm_layout.c
+ * ties them to asm/handoff.inc). */
+#define HANDOFF_SEL_CODE64 0x08
+#define HANDOFF_SEL_TSS    0x20            /* the fault catcher's TSS, filled at the entry */
+
+/* An IDTR's operand (lidt). */
+struct boot_idtr {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((packed));
+
 /* Everything the core decided. */
 struct boot_layout {
     const struct image_header *hdr;
@@ -133,6 +144,10 @@ struct boot_layout {
     int phys_level;                    /* pages of the window: 0 4 KiB, 1 2 MiB, 2 1 GiB */
     uint64_t pages_needed;             /* frames the build takes at most */
     uint64_t recursive_index;
+    struct boot_idtr idtr;             /* native: the fault catcher's IDT (c/boot_catcher.c) */
+    uint64_t tss_virt;                 /* native: its TSS, for the GDT's TSS descriptor */
+    uint64_t catcher_config;           /* physical: its struct catcher_config */
+    uint64_t symbol_bytes;             /* native: the catcher's copy of the kernel's function symbols */
     int has_phys_map, has_recursive;
     uint64_t final_map_phys;           /* room for max_regions regions (boot_final_map) */
     char strings[IMAGE_STRINGS_MAX];   /* the command lines, copied out of the payloads:
@@ -196,6 +211,13 @@ uint64_t boot_info_scratch_bytes(const struct boot_layout *layout);
 /* boot_modules.c, native protocol: the modules' frames, filled, mapped
  * read-only and NX after each other in a free slot. */
 uint64_t boot_modules_pages(const struct boot_layout *layout);
+
+/* The fault catcher (c/boot_catcher.c): the frames and tables it takes at
+ * most; copy, map and describe it, its IDT gates through code_selector. */
+uint64_t boot_catcher_pages(const struct boot_layout *layout);
+struct vspace;
+void boot_install_catcher(struct boot_layout *layout, const struct boot_payloads *payloads,
+                          struct vspace *vs, uint16_t code_selector);
 struct vspace;
 void boot_load_modules(struct boot_layout *layout, const struct boot_payloads *payloads,
                        struct vspace *vs);

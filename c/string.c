@@ -1,4 +1,4 @@
-/* The four functions gcc may call even in freestanding code, and strlen. Bulk copies
+/* The four functions gcc may call even in freestanding code, strlen and memchr. Bulk copies
  * and fills go 8 bytes an iteration: stage 4 copies and zeroes whole
  * kernels with them, and under an emulator every iteration of a string
  * instruction costs about the same whatever its width. */
@@ -50,4 +50,13 @@ size_t strlen(const char *s)
     while (s[n])
         n++;
     return n;
+}
+
+void *memchr(const void *s, int c, size_t n)
+{
+    const unsigned char *p = s;
+    for (; n; n--, p++)
+        if (*p == (unsigned char)c)
+            return (void *)p;
+    return NULL;
 }

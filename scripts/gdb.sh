@@ -37,7 +37,11 @@ if [ "$what" = boot ]; then
         -ex "pipe maint print xml-tdesc | cat > build/gdb-qemu.xml" -ex disconnect > /dev/null 2>&1
     args+=(-ex "eb-tdesc16 build/gdb-qemu.xml")
 fi
-args+=(-ex "target remote 127.0.0.1:$port")
+# At the reset vector gdb takes the PC (0xfff0) for a loader address and
+# would print that function's arguments from 16-bit registers, which
+# crashes gdb 13: no arguments until it has stopped where we asked.
+args+=(-ex "set print frame-arguments none" -ex "target remote 127.0.0.1:$port"
+       -ex "set print frame-arguments scalars")
 if [ "$what" = kernel ]; then
     entry=$(readelf -h "$kernel" | awk '/Entry point/ { print $4 }')
     # A hardware breakpoint: the kernel's address is not mapped until

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "../../build/gen/asm_layout.h"
+#include "../boot_build.h"
 #include "../image_header.h"
 #include "../io.h"
 #include "bios_call.h"
@@ -81,3 +82,6 @@ SAME(EMBEDBOOT_T_DISK_READ, ASM_t_disk_read);
 SAME(EMBEDBOOT_T_VIDEO, ASM_t_video);
 SAME(EMBEDBOOT_T_STAGE3, ASM_t_stage3);
 SAME(EMBEDBOOT_T_STAGE4, ASM_t_stage4);
+
+SAME(HANDOFF_SEL_CODE64, ASM_sel_code64);
+SAME(HANDOFF_SEL_TSS, ASM_sel_tss);

@@ -10,8 +10,20 @@
 #include "../timeline.h"
 #include "proto.h"
 
-extern const uint8_t enter_kernel[];                /* asm/handoff.asm */
-typedef void enter_fn(uint64_t pml4, uint64_t entry, uint64_t stack_top, uint64_t boot_info);
+extern const uint8_t enter_kernel[], gdt[];         /* asm/handoff.asm */
+typedef void enter_fn(uint64_t pml4, uint64_t entry, uint64_t stack_top, uint64_t boot_info,
+                      const struct boot_idtr *idtr, uint64_t tss_selector);
+
+/* The GDT's TSS descriptor (16 bytes: an available 64-bit TSS) for the
+ * fault catcher's TSS, in the copy of the GDT the entry loads. */
+static void set_tss_descriptor(const struct boot_layout *layout)
+{
+    uint64_t base = layout->tss_virt, limit = 104 - 1;
+    uint64_t *d = (uint64_t *)(handoff_address(layout->machine, gdt) + HANDOFF_SEL_TSS);
+    d[0] = (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 | ((limit >> 16) & 0xf) << 48 |
+           ((base >> 24) & 0xff) << 56;
+    d[1] = base >> 32;
+}
 
 static uint32_t boot_info_flags(const struct boot_layout *layout)
 {
@@ -123,7 +135,9 @@ void embedboot_enter(const struct boot_layout *layout, const struct memmap *fina
     else
         fill_boot_info(layout, final_map);
     set_cpu_state(layout);
+    set_tss_descriptor(layout);
     enter_fn *enter = (enter_fn *)handoff_address(layout->machine, enter_kernel);
-    enter(layout->pml4, layout->plan.entry, layout->stack_top, layout->info_virt);
+    enter(layout->pml4, layout->plan.entry, layout->stack_top, layout->info_virt, &layout->idtr,
+          HANDOFF_SEL_TSS);
     __builtin_unreachable();
 }

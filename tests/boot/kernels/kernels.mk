@@ -60,6 +60,10 @@ $(TK)/bl09-%.elf: $(TK_SRC)/bl09.c $(TK)/entry.o $(TK_DEPS) include/bootloader_0
 	$(call say,KERNEL,$@)
 	$(Q)$(call tk_link,0xffffffff80000000,$(bl09_$*) $<)
 
+$(TK)/fault.elf: $(TK_SRC)/fault.c $(TK)/entry.o $(TK_DEPS)
+	$(call say,KERNEL,$@)
+	$(Q)$(call tk_link,0xffffffff80000000,$<)
+
 $(TK)/tpm.elf: $(TK_SRC)/tpm.c $(TK)/entry.o $(TK_DEPS)
 	$(call say,KERNEL,$@)
 	$(Q)$(call tk_link,0xffffffff80000000,$<)
@@ -102,7 +106,7 @@ $(BUILD)/tests/patchimg: tests/bad/patchimg.c c/crc32.c c/crc32.h c/image_header
 test-tools: $(BUILD)/tests/mkbad $(BUILD)/tests/patchimg
 
 test-kernels: $(TK)/check-high.elf $(TK)/check-low.elf $(TK)/payload-$(PAYLOAD_MIB).elf \
-              $(TK)/bigbss.elf $(TK)/notext.elf $(TK)/exit.elf $(TK)/tpm.elf $(FEATURE_KERNELS) $(BL09_KERNELS)
+              $(TK)/bigbss.elf $(TK)/notext.elf $(TK)/exit.elf $(TK)/tpm.elf $(TK)/fault.elf $(FEATURE_KERNELS) $(BL09_KERNELS)
 
 $(BUILD)/tests/ppmtool: tests/boot/ppmtool.c c/crc32.c c/crc32.h
 	@mkdir -p $(@D)
