@@ -18,12 +18,8 @@ expect_fault() {
     timeout 120 "${QEMU_BASE[@]}" -m 256M -drive "format=raw,file=$image" "${fw[@]}" \
         -serial "file:$log" -monitor "tcp:127.0.0.1:$port,server,nowait" "$@" \
         > "$LOGS/$name.qemu" 2>&1 &
-    local pid=$! waited=0
-    until grep -q "kernel fault: halted" "$log" 2>/dev/null; do
-        if ! kill -0 $pid 2>/dev/null || [ $waited -ge 900 ]; then break; fi
-        sleep 0.1
-        waited=$((waited + 1))
-    done
+    local pid=$!
+    wait_for_line "$log" "kernel fault: halted" $pid
     sleep 1
     local running=0
     kill -0 $pid 2>/dev/null && running=1

@@ -75,6 +75,17 @@ expect_uefi_boot() {
     fi
 }
 
+# wait_for_line LOG PATTERN PID [TENTHS]: until LOG has PATTERN (0), or
+# the process PID ends or TENTHS tenths of a second pass (default 900).
+wait_for_line() {
+    local waited=0
+    until grep -q -- "$2" "$1" 2>/dev/null; do
+        if ! kill -0 "$3" 2>/dev/null || [ $waited -ge "${4:-900}" ]; then return 1; fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+}
+
 # ovmf_until NAME IMAGE PATTERN [qemu args...]: boots IMAGE under OVMF
 # (OVMF_CODE, OVMF_VARS) until COM1 has PATTERN, QEMU ends or 90 s pass.
 ovmf_until() {
@@ -85,12 +96,8 @@ ovmf_until() {
     rm -f "$log"
     timeout 120 "${QEMU_BASE[@]}" -m 256M -drive "format=raw,file=$image" "${fw[@]}" \
         -serial "file:$log" "$@" > "$LOGS/$name.qemu" 2>&1 &
-    local pid=$! waited=0
-    until grep -q "$pattern" "$log" 2>/dev/null; do
-        if ! kill -0 $pid 2>/dev/null || [ $waited -ge 900 ]; then break; fi
-        sleep 0.1
-        waited=$((waited + 1))
-    done
+    local pid=$!
+    wait_for_line "$log" "$pattern" $pid
     kill $pid 2>/dev/null
     wait $pid 2>/dev/null
 }
@@ -251,17 +258,13 @@ expect_halt() {
     rm -f "$log"
     timeout 60 "${QEMU_BASE[@]}" -m 256M "${drive[@]}" -serial "file:$log" \
         -monitor "tcp:127.0.0.1:$port,server,nowait" "$@" > "$LOGS/$name.qemu" 2>&1 &
-    local pid=$! waited=0
-    until grep -q -- "$message" "$log" 2>/dev/null; do
-        if ! kill -0 $pid 2>/dev/null || [ $waited -ge 400 ]; then
-            kill $pid 2>/dev/null
-            wait $pid 2>/dev/null
-            fail "$name" "no '$message' on COM1; last lines: $(tail -n 3 "$log" 2>/dev/null | tr '\r\n' '  ')"
-            return
-        fi
-        sleep 0.1
-        waited=$((waited + 1))
-    done
+    local pid=$!
+    if ! wait_for_line "$log" "$message" $pid 400; then
+        kill $pid 2>/dev/null
+        wait $pid 2>/dev/null
+        fail "$name" "no '$message' on COM1; last lines: $(tail -n 3 "$log" 2>/dev/null | tr '\r\n' '  ')"
+        return
+    fi
     sleep 1
     if ! kill -0 $pid 2>/dev/null; then
         wait $pid
