@@ -1,7 +1,8 @@
 /* Measured boot on UEFI: EFI_TCG2_PROTOCOL's HashLogExtendEvent, which
  * hashes the data with every active PCR bank's algorithm, extends the PCR
- * and appends the event to the firmware's TCG2 event log (which Linux
- * finds through its configuration table). Before ExitBootServices. */
+ * and appends the event to the firmware's TCG2 event log (read through
+ * GetEventLog before ExitBootServices; embedboot does not pass it on yet).
+ * Before ExitBootServices. */
 #include <string.h>
 
 #include "../console.h"
