@@ -131,12 +131,14 @@ $(BUILD)/uefi/handoff.o: asm/handoff.asm asm/handoff.inc | $(BUILD)/uefi
 # flat blob that stage 4 and the EFI application copy into the kernel's
 # address space; its C may hold no absolute address (nothing relocates it).
 # Its font is the example kernel's (console-setup's, made by mkfont).
-CATCHER_OBJS := $(addprefix $(BUILD)/catcher/,report.o fmt.o string.o font.o entry.o)
+CATCHER_OBJS := $(addprefix $(BUILD)/catcher/,report.o fmt.o string.o serial.o font.o entry.o)
 $(BUILD)/catcher/report.o: c/catcher/report.c $(C_HEADERS)
 $(BUILD)/catcher/fmt.o: c/fmt.c $(C_HEADERS)
 $(BUILD)/catcher/string.o: c/string.c $(C_HEADERS)
+$(BUILD)/catcher/serial.o: c/serial.c $(C_HEADERS)
 $(BUILD)/catcher/font.o: $(BUILD)/example-kernel/font8x16.c
-$(BUILD)/catcher/report.o $(BUILD)/catcher/fmt.o $(BUILD)/catcher/string.o $(BUILD)/catcher/font.o:
+$(BUILD)/catcher/report.o $(BUILD)/catcher/fmt.o $(BUILD)/catcher/string.o $(BUILD)/catcher/serial.o \
+$(BUILD)/catcher/font.o:
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(CATCHER_CFLAGS) -c -o $@ $<
 	$(Q)if readelf -r $@ | grep -qE "R_X86_64_(64|32|32S|GOT[A-Z0-9_]*) "; then \

@@ -146,7 +146,6 @@ struct boot_layout {
     uint64_t recursive_index;
     struct boot_idtr idtr;             /* native: the fault catcher's IDT (c/boot_catcher.c) */
     uint64_t tss_virt;                 /* native: its TSS, for the GDT's TSS descriptor */
-    uint64_t catcher_config;           /* physical: its struct catcher_config */
     uint64_t symbol_bytes;             /* native: the catcher's copy of the kernel's function symbols */
     int has_phys_map, has_recursive;
     uint64_t final_map_phys;           /* room for max_regions regions (boot_final_map) */
@@ -218,7 +217,9 @@ uint64_t boot_catcher_pages(const struct boot_layout *layout);
 struct vspace;
 void boot_install_catcher(struct boot_layout *layout, const struct boot_payloads *payloads,
                           struct vspace *vs, uint16_t code_selector);
-struct vspace;
+
+/* The GDT's TSS descriptor (16 bytes) for the catcher's TSS. */
+void boot_catcher_tss_descriptor(const struct boot_layout *layout, uint64_t descriptor[2]);
 void boot_load_modules(struct boot_layout *layout, const struct boot_payloads *payloads,
                        struct vspace *vs);
 

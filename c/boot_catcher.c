@@ -71,6 +71,16 @@ static void copy_symbols(struct boot_layout *layout, const struct boot_payloads 
     config->names = virt + n * sizeof(struct catcher_symbol);
 }
 
+/* An available 64-bit TSS (type 9), present, DPL 0: a system descriptor
+ * of two quadwords, the base split as the SDM lays it out. */
+void boot_catcher_tss_descriptor(const struct boot_layout *layout, uint64_t descriptor[2])
+{
+    uint64_t base = layout->tss_virt, limit = sizeof(struct tss64) - 1;
+    descriptor[0] = (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 |
+                    ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
+    descriptor[1] = base >> 32;
+}
+
 static void fill_idt(struct idt_gate *idt, uint64_t stubs, uint16_t code_selector)
 {
     for (unsigned v = 0; v < CATCHER_VECTORS; v++) {
@@ -117,7 +127,6 @@ void boot_install_catcher(struct boot_layout *layout, const struct boot_payloads
     boot_map(layout, "fault catcher's IDT", tables_virt, tables, 1, 0);
     boot_map(layout, "fault catcher's stack", stack_virt, stack, CATCHER_STACK_PAGES, PT_WRITE);
     copy_symbols(layout, payloads, stack_virt + CATCHER_STACK_PAGES * PAGE_SIZE, config);
-    layout->catcher_config = (uint64_t)config;
     layout->idtr = (struct boot_idtr){ CATCHER_VECTORS * sizeof(struct idt_gate) - 1, tables_virt };
     layout->tss_virt = tables_virt + CATCHER_VECTORS * sizeof(struct idt_gate);
 }

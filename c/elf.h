@@ -87,8 +87,17 @@ struct elf32_shdr {
     uint32_t sh_entsize;
 };
 
+/* A symbol table entry (the fault catcher's function names). */
+struct elf64_sym {
+    uint32_t st_name;
+    uint8_t  st_info, st_other;
+    uint16_t st_shndx;
+    uint64_t st_value, st_size;
+};
+
 _Static_assert(sizeof(struct elf64_ehdr) == 64 && sizeof(struct elf64_phdr) == 56 &&
-               sizeof(struct elf64_shdr) == 64, "ELF64 layouts");
+               sizeof(struct elf64_shdr) == 64 && sizeof(struct elf64_sym) == 24,
+               "ELF64 layouts");
 _Static_assert(sizeof(struct elf32_ehdr) == 52 && sizeof(struct elf32_phdr) == 32 &&
                sizeof(struct elf32_shdr) == 40, "ELF32 layouts");
 
@@ -104,7 +113,9 @@ _Static_assert(sizeof(struct elf32_ehdr) == 52 && sizeof(struct elf32_phdr) == 3
 #define EM_X86_64   62
 #define PT_LOAD     1
 #define PT_TLS      7
+#define SHT_SYMTAB  2
 #define SHT_NOBITS  8
+#define STT_FUNC    2           /* st_info & 0xf */
 #define PF_X        1
 #define PF_W        2
 #define PF_R        4

@@ -8,17 +8,6 @@
 #include "catcher/catcher.h"
 #include "elf.h"
 
-#define SHT_SYMTAB 2
-#define STT_FUNC   2
-
-struct elf64_sym {
-    uint32_t st_name;
-    uint8_t st_info, st_other;
-    uint16_t st_shndx;
-    uint64_t st_value, st_size;
-};
-_Static_assert(sizeof(struct elf64_sym) == 24, "ELF64 symbol");
-
 struct symtab {
     const struct elf64_sym *syms;
     uint64_t count;
@@ -66,18 +55,24 @@ static uint64_t name_bytes(const struct symtab *t, const struct elf64_sym *s)
     return end && end > name ? (uint64_t)(end - name) + 1 : 0;
 }
 
+/* The functions in the table, and the bytes their names take. */
+static uint64_t count_functions(const struct symtab *t, uint64_t *name_total)
+{
+    uint64_t n = 0;
+    *name_total = 0;
+    for (uint64_t i = 0; i < t->count; i++) {
+        uint64_t b = name_bytes(t, &t->syms[i]);
+        *name_total += b;
+        n += b != 0;
+    }
+    return n;
+}
+
 uint64_t ksyms_bytes(const uint8_t *elf, uint64_t size)
 {
     struct symtab t;
-    uint64_t bytes = 0, n = 0;
-    if (!find_symtab(elf, size, &t))
-        return 0;
-    for (uint64_t i = 0; i < t.count; i++) {
-        uint64_t b = name_bytes(&t, &t.syms[i]);
-        bytes += b;
-        n += b != 0;
-    }
-    return n ? n * sizeof(struct catcher_symbol) + ((bytes + 7) & ~7ull) : 0;
+    uint64_t names, n = find_symtab(elf, size, &t) ? count_functions(&t, &names) : 0;
+    return n ? n * sizeof(struct catcher_symbol) + ((names + 7) & ~7ull) : 0;
 }
 
 /* Shell sort by address: no recursion, no quadratic case that matters. */
@@ -95,11 +90,10 @@ static void sort_by_address(struct catcher_symbol *s, uint64_t n)
 uint64_t ksyms_build(const uint8_t *elf, uint64_t size, uint8_t *out)
 {
     struct symtab t;
-    uint64_t n = 0, used = 0, total = ksyms_bytes(elf, size);
-    if (!total || !find_symtab(elf, size, &t))
+    uint64_t names_total, used = 0;
+    uint64_t n = find_symtab(elf, size, &t) ? count_functions(&t, &names_total) : 0;
+    if (!n)
         return 0;
-    for (uint64_t i = 0; i < t.count; i++)
-        n += name_bytes(&t, &t.syms[i]) != 0;
     struct catcher_symbol *sym = (void *)out;
     char *names = (char *)out + n * sizeof(*sym);
     n = 0;

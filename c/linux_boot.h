@@ -177,15 +177,15 @@ _Static_assert(offsetof(struct linux_boot_params, acpi_rsdp_addr) == 0x070, "zer
 _Static_assert(offsetof(struct linux_boot_params, ext_ramdisk_image) == 0x0c0, "zero-page.rst");
 _Static_assert(offsetof(struct linux_boot_params, efi_info) == 0x1c0, "zero-page.rst");
 _Static_assert(offsetof(struct linux_boot_params, secure_boot) == 0x1ec, "zero-page.rst");
-
-/* secure_boot: Linux's enum efi_secureboot_mode (unset 0, unknown 1). */
-#define LINUX_SECURE_BOOT_DISABLED 2
-#define LINUX_SECURE_BOOT_ENABLED  3
 _Static_assert(offsetof(struct linux_boot_params, e820_entries) == 0x1e8, "zero-page.rst");
 _Static_assert(offsetof(struct linux_boot_params, sentinel) == 0x1ef, "zero-page.rst");
 _Static_assert(offsetof(struct linux_boot_params, hdr) == 0x1f1, "zero-page.rst");
 _Static_assert(offsetof(struct linux_boot_params, edd_mbr_sig_buffer) == 0x290, "zero-page.rst");
 _Static_assert(offsetof(struct linux_boot_params, e820_table) == 0x2d0, "zero-page.rst");
 _Static_assert(sizeof(struct linux_boot_params) == 0x1000, "the zero page is one page");
+
+/* secure_boot: Linux's enum efi_secureboot_mode (unset 0, unknown 1). */
+#define LINUX_SECURE_BOOT_DISABLED 2
+#define LINUX_SECURE_BOOT_ENABLED  3
 
 #endif

@@ -2,6 +2,7 @@
 #include "timeline.h"
 
 #include "console.h"
+#include "cpu.h"
 #include "io.h"
 
 uint64_t boot_timeline[EMBEDBOOT_TIMELINE_MAX];
@@ -20,25 +21,19 @@ static const char *const point_names[EMBEDBOOT_T_COUNT] = {
     [EMBEDBOOT_T_KERNEL_ENTRY] = "kernel entry",
 };
 
-static void cpuid(uint32_t leaf, uint32_t r[4])
-{
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(0));
-}
-
 uint64_t tsc_frequency_from_cpuid(void)
 {
-    uint32_t r[4];
-    cpuid(0, r);
-    uint32_t max = r[0];
+    uint32_t max, a, b, c, d;
+    cpuid(0, &max, &b, &c, &d);
     if (max >= 0x15) {
-        cpuid(0x15, r);               /* TSC = crystal (ECX Hz) * EBX / EAX */
-        if (r[0] && r[1] && r[2])
-            return (uint64_t)r[2] * r[1] / r[0];
+        cpuid(0x15, &a, &b, &c, &d);  /* TSC = crystal (ECX Hz) * EBX / EAX */
+        if (a && b && c)
+            return (uint64_t)c * b / a;
     }
     if (max >= 0x16) {
-        cpuid(0x16, r);               /* EAX: base frequency in MHz */
-        if (r[0] & 0xffff)
-            return (uint64_t)(r[0] & 0xffff) * 1000000;
+        cpuid(0x16, &a, &b, &c, &d);  /* EAX: base frequency in MHz */
+        if (a & 0xffff)
+            return (uint64_t)(a & 0xffff) * 1000000;
     }
     return 0;
 }

@@ -56,13 +56,6 @@ static void draw_screen(const struct embedboot_boot_info *info)
     draw_text(fb, 8, y, line, white, 15);
 }
 
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
-}
-
 /* Where the boot's time went (boot info version 3): each point the loader
  * passed, in milliseconds after its start, and this kernel's first line. */
 static void print_timeline(const struct embedboot_boot_info *info, uint64_t now)

@@ -41,3 +41,10 @@ void qemu_exit(uint8_t code)
     for (;;)
         __asm__ volatile("cli; hlt");
 }
+
+uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}

@@ -7,12 +7,11 @@
 #include <stdarg.h>
 
 #include "../fmt.h"
-#include "../io.h"
+#include "../serial.h"
 #include "catcher.h"
 
 struct catcher_config catcher_config __attribute__((visibility("hidden"))) = { .magic = 0 };
 
-#define COM1        0x3f8
 #define TEXT_COLS   80
 #define TEXT_ROWS   25
 #define TEXT_ATTR   0x4f00           /* white on red */
@@ -27,13 +26,6 @@ static const char exception_names[CATCHER_VECTORS][28] = {
     "reserved", "reserved", "reserved", "reserved", "reserved", "reserved",
     "#HV hypervisor injection", "#VC VMM communication", "#SX security", "reserved",
 };
-
-static void serial_putc(char c)
-{
-    for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
-        ;
-    outb(COM1, (uint8_t)c);
-}
 
 extern const unsigned char font8x16[95][16];    /* the example kernel's, from console-setup */
 
@@ -97,11 +89,8 @@ __attribute__((format(printf, 2, 3))) static void say(unsigned *row, const char 
     fmt_format(line, 12, "embedboot: ");
     fmt_vformat(line + 11, sizeof(line) - 11, format, ap);
     va_end(ap);
-    for (const char *p = line; *p; p++) {
-        if (*p == '\n')
-            serial_putc('\r');
+    for (const char *p = line; *p; p++)
         serial_putc(*p);
-    }
     screen_line(row, line);
 }
 

@@ -14,15 +14,12 @@ extern const uint8_t enter_kernel[], gdt[];         /* asm/handoff.asm */
 typedef void enter_fn(uint64_t pml4, uint64_t entry, uint64_t stack_top, uint64_t boot_info,
                       const struct boot_idtr *idtr, uint64_t tss_selector);
 
-/* The GDT's TSS descriptor (16 bytes: an available 64-bit TSS) for the
- * fault catcher's TSS, in the copy of the GDT the entry loads. */
+/* The fault catcher's TSS descriptor, in the copy of the GDT the entry
+ * loads. */
 static void set_tss_descriptor(const struct boot_layout *layout)
 {
-    uint64_t base = layout->tss_virt, limit = 104 - 1;
-    uint64_t *d = (uint64_t *)(handoff_address(layout->machine, gdt) + HANDOFF_SEL_TSS);
-    d[0] = (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 | ((limit >> 16) & 0xf) << 48 |
-           ((base >> 24) & 0xff) << 56;
-    d[1] = base >> 32;
+    boot_catcher_tss_descriptor(layout,
+                                (uint64_t *)(handoff_address(layout->machine, gdt) + HANDOFF_SEL_TSS));
 }
 
 static uint32_t boot_info_flags(const struct boot_layout *layout)

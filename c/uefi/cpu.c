@@ -6,11 +6,6 @@
 #include "../timeline.h"
 #include "uefi.h"
 
-static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
-{
-    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
-}
-
 void uefi_describe_cpu(struct boot_machine *machine)
 {
     uint32_t a, b, c, d, max_ext;

@@ -243,13 +243,6 @@ static void check_modules(const struct embedboot_boot_info *info)
     }
 }
 
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
-}
-
 /* The boot timeline (version 3): every point of this firmware's path
  * recorded, in the order the path passes them, none after this kernel's
  * entry; the others zero; a plausible TSC frequency. */
