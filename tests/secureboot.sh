@@ -19,6 +19,14 @@ expect_refusal sign-missing-key "$T/no-such.key" "not a file" \
     KERNEL=$TK/check-high.elf SIGN_KEY="$T/no-such.key" SIGN_CERT=$SB_CERT
 expect_refusal sign-encrypted-key $SB_KEY "the key is encrypted" \
     KERNEL=$TK/check-high.elf SIGN_KEY=$SB_KEY SIGN_CERT=$SB_CERT
+# sbsign itself refusing (a key where the certificate goes), and sbsign
+# missing from PATH (every other tool of /usr/bin still there).
+expect_refusal sign-bad-cert "$SB_KEY" "sbsign could not sign BOOTX64-disk.EFI" \
+    KERNEL=$TK/check-high.elf SIGN_KEY="$plain_key" SIGN_CERT=$SB_KEY
+no_sbsign=$T/path-without-sbsign
+mkdir -p "$no_sbsign" && ln -sf /usr/bin/* /usr/local/bin/* "$no_sbsign"/ && rm -f "$no_sbsign/sbsign"
+PATH=$no_sbsign expect_refusal sign-no-sbsign "" "sbsign is missing (Debian package sbsigntool" \
+    KERNEL=$TK/check-high.elf SIGN_KEY="$plain_key" SIGN_CERT=$SB_CERT
 
 if [ $sb_ok = 1 ] && build_image sb-check $TK/check-high.elf SIGN_KEY="$plain_key" SIGN_CERT=$SB_CERT; then
     img=$T/sb-check/image.bin
