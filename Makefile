@@ -18,6 +18,9 @@ KERNEL_STACK_ADDRESS   ?=
 KERNEL_STACK_SIZE      ?=
 PHYSICAL_MEMORY_OFFSET ?=
 BOOT_INFO_ADDRESS      ?=
+KERNEL_BASE            ?=
+KASLR_RANGE_START      ?=
+KASLR_RANGE_SIZE       ?=
 FEATURES               ?=
 FRAMEBUFFER            ?=
 KERNEL_ON_ESP          ?=
@@ -73,12 +76,12 @@ all: example-kernel
 
 # The C is in three parts (README: Architecture): the firmware-neutral core
 # and the kernel protocols, which both front ends link, and each front end.
-CORE_SRCS  := boot_build boot_modules console_format serial string fmt crc32 elf_check memmap frames paging \
-              kernel_load vspace config acpi video_mode bzimage kernel_kind multiboot_image \
+CORE_SRCS  := boot_build boot_modules console_format serial string fmt crc32 elf_check elf_reloc memmap frames paging \
+              kernel_load kernel_place random vspace config acpi video_mode bzimage kernel_kind multiboot_image \
               payload_layout measure timeline boot_catcher ksyms
 PROTO_SRCS := embedboot bootloader09 bootloader09_info linux linux_params multiboot multiboot_info
-BIOS_SRCS  := stage4 console textcon memory rsdp asm_layout tpm
-UEFI_SRCS  := main console cpu gop memory tables kernel_file secure_boot tpm
+BIOS_SRCS  := stage4 console textcon memory rsdp rtc asm_layout tpm
+UEFI_SRCS  := main console clock cpu gop memory tables kernel_file secure_boot tpm
 # Where the application's payloads come from: embedded (make BOOTX64.EFI), or
 # read from the disk image it lies on (the ESP inside image.bin).
 UEFI_PAYLOADS_EMBEDDED := $(BUILD)/uefi/uefi/payloads_embedded.o
@@ -162,10 +165,10 @@ $(CATCHER_BLOB): $(BUILD)/catcher/catcher.bin
 # ---------------------------------------------------------------------------
 # Host tools: the kernel check (same C as stage 4) and the header writer.
 
-KCHECK_SRCS   := embed/kcheck.c embed/readfile.c embed/report.c c/elf_check.c c/fmt.c \
+KCHECK_SRCS   := embed/kcheck.c embed/readfile.c embed/report.c c/elf_check.c c/elf_reloc.c c/fmt.c \
                  c/bzimage.c c/kernel_kind.c c/multiboot_image.c
 MKHEADER_SRCS := embed/mkheader.c embed/manifest.c embed/toml.c embed/readfile.c embed/report.c \
-                 c/config.c c/crc32.c c/sha256.c c/elf_check.c c/fmt.c c/bzimage.c c/kernel_kind.c \
+                 c/config.c c/kernel_place.c c/crc32.c c/sha256.c c/elf_check.c c/elf_reloc.c c/fmt.c c/bzimage.c c/kernel_kind.c \
                  c/multiboot_image.c
 
 BOOTIMAGE_CONFIG_SRCS := embed/bootimage_config.c embed/toml.c embed/readfile.c embed/report.c
@@ -333,6 +336,9 @@ MKHEADER_ARGS := $(if $(KERNEL_MANIFEST),--manifest '$(KERNEL_MANIFEST)') \
     $(call set_arg,physical-memory-offset,PHYSICAL_MEMORY_OFFSET) \
     $(call set_arg,boot-info-address,BOOT_INFO_ADDRESS) \
     $(call set_arg,module-address,MODULE_ADDRESS) \
+    $(call set_arg,kernel-base,KERNEL_BASE) \
+    $(call set_arg,kaslr-range-start,KASLR_RANGE_START) \
+    $(call set_arg,kaslr-range-size,KASLR_RANGE_SIZE) \
     $(call set_arg,features,FEATURES) \
     $(call set_arg,framebuffer,FRAMEBUFFER) \
     $(if $(filter 1,$(KERNEL_ON_ESP)),--kernel-on-esp) \
@@ -503,11 +509,12 @@ $(KDIR)/efi-read.efi: bench/efi-read.c $(EFI_READ_OBJS)
 	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(@:.efi=.o) $(EFI_READ_OBJS)
 
 # Host unit tests of the shared C, under ASan and UBSan.
-UNIT_TESTS := elf memmap frames paging misc config bios linux multiboot bootloader09 sha256 measure ksyms
-unit_srcs_elf    := c/elf_check.c c/fmt.c
+UNIT_TESTS := elf reloc memmap frames paging misc config bios linux multiboot bootloader09 sha256 measure ksyms
+unit_srcs_elf    := c/elf_check.c c/elf_reloc.c c/fmt.c
+unit_srcs_reloc  := c/elf_check.c c/elf_reloc.c c/kernel_place.c c/fmt.c
 unit_srcs_memmap := c/memmap.c
 unit_srcs_frames := c/frames.c
-unit_srcs_paging := c/paging.c c/kernel_load.c c/elf_check.c c/fmt.c
+unit_srcs_paging := c/paging.c c/kernel_load.c c/elf_check.c c/elf_reloc.c c/fmt.c
 unit_srcs_misc   := c/crc32.c c/fmt.c c/vspace.c c/acpi.c c/video_mode.c
 unit_srcs_bios   := c/bios/memory.c c/bios/rsdp.c c/memmap.c c/acpi.c
 unit_srcs_bootloader09 := c/proto/bootloader09_info.c
@@ -518,7 +525,7 @@ unit_srcs_multiboot := c/multiboot_image.c c/fmt.c c/memmap.c c/proto/multiboot_
 unit_srcs_linux  := c/bzimage.c c/kernel_kind.c c/multiboot_image.c c/fmt.c c/memmap.c \
                     c/proto/linux_params.c c/proto/multiboot_info.c
 unit_flags_config := -Wl,--wrap=strdup        # to make strdup fail on purpose
-unit_srcs_config := c/config.c c/elf_check.c c/fmt.c embed/manifest.c embed/toml.c embed/readfile.c
+unit_srcs_config := c/config.c c/kernel_place.c c/elf_check.c c/elf_reloc.c c/fmt.c embed/manifest.c embed/toml.c embed/readfile.c
 
 unit-tests: $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
@@ -532,7 +539,7 @@ $(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $(wildcard c/*
 FUZZ_SECONDS ?= 60
 FUZZERS := elf memmap toml bzimage multiboot
 fuzz_srcs_multiboot := c/multiboot_image.c c/fmt.c
-fuzz_srcs_elf    := c/elf_check.c c/fmt.c
+fuzz_srcs_elf    := c/elf_check.c c/elf_reloc.c c/fmt.c
 fuzz_srcs_bzimage := c/bzimage.c c/kernel_kind.c c/multiboot_image.c c/fmt.c
 fuzz_srcs_memmap := c/memmap.c
 fuzz_srcs_toml   := embed/toml.c

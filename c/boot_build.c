@@ -16,6 +16,7 @@
 #include "page.h"
 #include "payload_layout.h"
 #include "proto/proto.h"
+#include "random.h"
 #include "vspace.h"
 
 #define MiB 0x100000ull
@@ -286,11 +287,17 @@ static uint64_t physical_span(const struct boot_layout *layout)
     return (top + GiB - 1) & ~(GiB - 1);
 }
 
+/* What the configured regions take on this machine. */
+static struct config_sizes real_sizes(const struct boot_layout *layout)
+{
+    return (struct config_sizes){ layout->phys_size, layout->info_pages * PAGE_SIZE,
+                                  boot_modules_pages(layout) * PAGE_SIZE };
+}
+
 /* The configuration again, now with the real sizes. */
 static void check_config(const struct boot_layout *layout)
 {
-    struct config_sizes sizes = { layout->phys_size, layout->info_pages * PAGE_SIZE,
-                                  boot_modules_pages(layout) * PAGE_SIZE };
+    struct config_sizes sizes = real_sizes(layout);
     enum config_key key;
     char why[200];
     if (config_check(layout->hdr, &layout->plan, &sizes, &key, why, sizeof(why)))
@@ -357,6 +364,39 @@ static void reserve_configured(struct vspace *vs, const struct boot_layout *layo
         vspace_mark_range(vs, hdr->module_address, boot_modules_pages(layout) * PAGE_SIZE);
 }
 
+/* A relocatable kernel: its base (at random with kaslr, else the fixed
+ * one), and the plan slid there. The configuration check left room. */
+static void place_kernel(struct boot_layout *layout)
+{
+    struct load_plan *plan = &layout->plan;
+    struct config_sizes sizes = real_sizes(layout);
+    struct kernel_place place;
+    uint64_t random = 0;
+    int kaslr = (layout->hdr->features & FEATURE_KASLR) != 0;
+
+    config_kernel_place(layout->hdr, plan, &sizes, &place);
+    if (!kernel_place_choices(&place))
+        panic("configuration: no room for the relocatable kernel");
+    if (kaslr)
+        random = boot_random(layout->machine->clock, &layout->random_source);
+    layout->kernel_slide = kernel_place_pick(&place, random) - place.link_base;
+    load_plan_slide(plan, layout->kernel_slide);
+    console_printf("embedboot: %s: relocatable kernel linked at 0x%llx runs at 0x%llx (%s); "
+                   "%llu relocations: %llu RELATIVE, %llu 64, %llu GLOB_DAT\n",
+                   layout->machine->log_name, (unsigned long long)place.link_base,
+                   (unsigned long long)(place.link_base + layout->kernel_slide),
+                   !kaslr ? "the fixed base"
+                   : layout->random_source == EMBEDBOOT_RANDOM_RDRAND ? "KASLR from RDRAND"
+                                                                     : "KASLR from RDTSC jitter and the clock",
+                   (unsigned long long)elf_reloc_applied(plan),
+                   (unsigned long long)plan->relocs.relative, (unsigned long long)plan->relocs.absolute,
+                   (unsigned long long)plan->relocs.got);
+    if (kaslr)
+        console_printf("embedboot: %s: KASLR: one of %llu bases, every 0x%llx bytes\n",
+                       layout->machine->log_name, (unsigned long long)kernel_place_choices(&place),
+                       (unsigned long long)place.step);
+}
+
 static void load_and_map_kernel(struct boot_layout *layout, const uint8_t *blob)
 {
     layout->kernel_phys =
@@ -368,6 +408,8 @@ static void load_and_map_kernel(struct boot_layout *layout, const uint8_t *blob)
         kernel_load(&layout->plan, blob, layout->kernel_phys, &layout->pt, layout->pml4);
     if (err)
         panic("cannot map the kernel: %s", pt_error_text(err));
+    if (layout->plan.relocatable)
+        kernel_relocate(&layout->plan, blob, layout->kernel_phys, &layout->pt, layout->kernel_slide);
 }
 
 static void map_stack(struct boot_layout *layout, struct vspace *vs)
@@ -495,6 +537,8 @@ void boot_build(struct boot_layout *layout, const struct boot_payloads *payloads
     }
     boot_keep_taken(layout);
     check_memory(layout);
+    if (layout->plan.relocatable)
+        place_kernel(layout);
     load_and_map_kernel(layout, payloads->kernel);
     timeline_mark(EMBEDBOOT_T_KERNEL_LOADED);
     struct vspace vs;

@@ -79,6 +79,7 @@ struct boot_machine {
     struct boot_efi efi;               /* UEFI only */
     int secure_boot;                   /* UEFI: enforced, and the payloads matched their digests */
     int measured;                      /* every payload went into the TPM (c/measure.h) */
+    uint64_t clock;                    /* the firmware's clock, for KASLR without RDRAND */
 };
 
 /* Where the kernel's frames may come from: the usable regions of `map`
@@ -137,6 +138,8 @@ struct boot_layout {
     uint64_t physical_top;             /* end of the highest firmware map region */
     uint64_t pml4;
     uint64_t kernel_phys;
+    uint64_t kernel_slide;             /* native, relocatable kernel: run minus link address */
+    uint32_t random_source;            /* ... and where a KASLR base came from */
     uint64_t stack_bottom, stack_top;
     uint64_t info_virt, info_phys, info_pages;
     uint64_t fb_virt;                  /* where the kernel sees the framebuffer */

@@ -64,7 +64,8 @@ static void copy_symbols(struct boot_layout *layout, const struct boot_payloads 
         return;
     uint64_t phys = boot_alloc(layout, pages, &frames_anywhere, EMBEDBOOT_MEMORY_BOOTLOADER,
                                "kernel's symbols");
-    uint64_t n = ksyms_build(payloads->kernel, payloads->kernel_size, (uint8_t *)phys);
+    uint64_t n = ksyms_build(payloads->kernel, payloads->kernel_size, layout->kernel_slide,
+                             (uint8_t *)phys);
     boot_map(layout, "kernel's symbols", virt, phys, pages, 0);
     config->symbols = virt;
     config->symbol_count = n;

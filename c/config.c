@@ -12,7 +12,11 @@ const char *config_key_name(enum config_key key)
     case KEY_PHYSICAL_MEMORY_OFFSET: return "physical-memory-offset";
     case KEY_BOOT_INFO_ADDRESS:      return "boot-info-address";
     case KEY_MODULE_ADDRESS:         return "module-address";
+    case KEY_KERNEL_BASE:            return "kernel-base";
+    case KEY_KASLR_RANGE_START:      return "kaslr-range-start";
+    case KEY_KASLR_RANGE_SIZE:       return "kaslr-range-size";
     case KEY_FRAMEBUFFER:            return "framebuffer";
+    case KEY_KASLR:                  return "kaslr";
     default:                         return "configuration";
     }
 }
@@ -55,11 +59,95 @@ static int overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
     return a < b + bs && b < a + as;
 }
 
+/* The regions the configuration fixes, with their sizes. */
+static unsigned configured_regions(const struct image_header *hdr, const struct config_sizes *sizes,
+                                   struct region r[4])
+{
+    unsigned count = 0;
+    if (hdr->configured & CONFIG_STACK_ADDRESS)
+        r[count++] = (struct region){ KEY_STACK_ADDRESS, "the kernel stack", hdr->kernel_stack_address,
+                                      ((uint64_t)hdr->kernel_stack_pages + 1) * PAGE_SIZE };
+    if (hdr->configured & CONFIG_PHYSICAL_MEMORY_OFFSET)
+        r[count++] = (struct region){ KEY_PHYSICAL_MEMORY_OFFSET, "the physical memory mapping",
+                                      hdr->physical_memory_offset, sizes->physical_memory };
+    if (hdr->configured & CONFIG_BOOT_INFO_ADDRESS)
+        r[count++] = (struct region){ KEY_BOOT_INFO_ADDRESS, "the boot info", hdr->boot_info_address,
+                                      sizes->boot_info };
+    if (hdr->configured & CONFIG_MODULE_ADDRESS)
+        r[count++] = (struct region){ KEY_MODULE_ADDRESS, "the modules", hdr->module_address,
+                                      sizes->modules };
+    return count;
+}
+
+#define IDENTITY_SLOT (1ull << 39)      /* PML4 slot 0: the loader's identity-mapped pages */
+
+void config_kernel_place(const struct image_header *hdr, const struct load_plan *plan,
+                         const struct config_sizes *sizes, struct kernel_place *place)
+{
+    struct region r[4];
+    if (hdr->features & FEATURE_KASLR)
+        kernel_place_init(place, plan, hdr->kaslr_start, hdr->kaslr_size);
+    else                                /* exactly one candidate, if it is aligned */
+        kernel_place_init(place, plan, hdr->kernel_base,
+                          plan->vend - (plan->vstart & ~(plan->align - 1)));
+    kernel_place_avoid(place, 0, IDENTITY_SLOT);
+    for (unsigned i = 0, count = configured_regions(hdr, sizes, r); i < count; i++)
+        kernel_place_avoid(place, r[i].start, r[i].size);
+}
+
+/* The relocation settings against the kind of kernel and the features. */
+static int check_relocation_settings(const struct image_header *hdr, const struct load_plan *plan,
+                                     enum config_key *key, char *why, size_t n)
+{
+    int kaslr = (hdr->features & FEATURE_KASLR) != 0;
+    if (kaslr && !plan->relocatable)
+        return bad(key, KEY_KASLR, why, n, "the kaslr feature needs a relocatable kernel (ET_DYN): "
+                   "link it with -static-pie, or Rust's relocation-model=pie");
+    if ((hdr->configured & CONFIG_KERNEL_BASE) && !plan->relocatable)
+        return bad(key, KEY_KERNEL_BASE, why, n, "applies to a relocatable (ET_DYN) kernel; this "
+                   "one is linked to run at 0x%llx", (unsigned long long)plan->vstart);
+    if ((hdr->configured & CONFIG_KERNEL_BASE) && kaslr)
+        return bad(key, KEY_KERNEL_BASE, why, n, "conflicts with the kaslr feature, which picks "
+                   "the base at random in kaslr-range-start/kaslr-range-size");
+    if ((hdr->configured & CONFIG_KASLR_RANGE) && !kaslr)
+        return bad(key, KEY_KASLR_RANGE_START, why, n, "is set but the kaslr feature is not enabled");
+    return 0;
+}
+
+/* A relocatable kernel: its fixed base or range is sane and leaves room. */
+static int check_placement(const struct image_header *hdr, const struct load_plan *plan,
+                           const struct config_sizes *sizes, enum config_key *key, char *why,
+                           size_t n)
+{
+    int kaslr = (hdr->features & FEATURE_KASLR) != 0;
+    uint64_t start = kaslr ? hdr->kaslr_start : hdr->kernel_base;
+    uint64_t span = plan->vend - (plan->vstart & ~(plan->align - 1));
+    struct region range = { kaslr ? KEY_KASLR_RANGE_START : KEY_KERNEL_BASE,
+                            kaslr ? "the kaslr range" : "the kernel", start,
+                            kaslr ? hdr->kaslr_size : span };
+    struct kernel_place place;
+
+    if (kaslr && hdr->kaslr_size == 0)
+        return bad(key, KEY_KASLR_RANGE_SIZE, why, n, "must be more than 0");
+    if (check_region(&range, key, why, n))
+        return -1;
+    if (!kaslr && start % plan->align)
+        return bad(key, KEY_KERNEL_BASE, why, n, "0x%llx is not a multiple of the kernel's "
+                   "segment alignment, 0x%llx", (unsigned long long)start,
+                   (unsigned long long)plan->align);
+    config_kernel_place(hdr, plan, sizes, &place);
+    if (!kernel_place_choices(&place))
+        return bad(key, range.key, why, n, "no room for the kernel (0x%llx bytes, aligned to "
+                   "0x%llx) in 0x%llx-0x%llx clear of the first 512 GiB and the configured "
+                   "regions", (unsigned long long)span, (unsigned long long)plan->align,
+                   (unsigned long long)start, (unsigned long long)(start + range.size));
+    return 0;
+}
+
 int config_check(const struct image_header *hdr, const struct load_plan *plan,
                  const struct config_sizes *sizes, enum config_key *key, char *why, size_t n)
 {
     struct region r[4];
-    unsigned count = 0;
 
     if ((hdr->framebuffer_width || hdr->framebuffer_height) && (hdr->features & FEATURE_VGA_320X200))
         return bad(key, KEY_FRAMEBUFFER, why, n, "conflicts with the vga_320x200 feature: "
@@ -73,22 +161,13 @@ int config_check(const struct image_header *hdr, const struct load_plan *plan,
     if ((hdr->configured & CONFIG_MODULE_ADDRESS) && !sizes->modules)
         return bad(key, KEY_MODULE_ADDRESS, why, n, "is set but no module has any bytes to map "
                    "(MODULES=)");
-    if (hdr->configured & CONFIG_STACK_ADDRESS)
-        r[count++] = (struct region){ KEY_STACK_ADDRESS, "the kernel stack", hdr->kernel_stack_address,
-                                      ((uint64_t)hdr->kernel_stack_pages + 1) * PAGE_SIZE };
-    if (hdr->configured & CONFIG_PHYSICAL_MEMORY_OFFSET)
-        r[count++] = (struct region){ KEY_PHYSICAL_MEMORY_OFFSET, "the physical memory mapping",
-                                      hdr->physical_memory_offset, sizes->physical_memory };
-    if (hdr->configured & CONFIG_BOOT_INFO_ADDRESS)
-        r[count++] = (struct region){ KEY_BOOT_INFO_ADDRESS, "the boot info", hdr->boot_info_address,
-                                      sizes->boot_info };
-    if (hdr->configured & CONFIG_MODULE_ADDRESS)
-        r[count++] = (struct region){ KEY_MODULE_ADDRESS, "the modules", hdr->module_address,
-                                      sizes->modules };
+    if (check_relocation_settings(hdr, plan, key, why, n))
+        return -1;
+    unsigned count = configured_regions(hdr, sizes, r);
     for (unsigned i = 0; i < count; i++) {
         if (check_region(&r[i], key, why, n))
             return -1;
-        for (unsigned k = 0; k < plan->count; k++)
+        for (unsigned k = 0; k < plan->count && !plan->relocatable; k++)
             if (overlaps(r[i].start, r[i].size, plan->seg[k].vaddr, plan->seg[k].memsz))
                 return bad(key, r[i].key, why, n, "region 0x%llx-0x%llx overlaps the kernel's "
                            "segments", (unsigned long long)r[i].start,
@@ -100,5 +179,5 @@ int config_check(const struct image_header *hdr, const struct load_plan *plan,
                            (unsigned long long)(r[i].start + r[i].size), r[k].what,
                            config_key_name(r[k].key));
     }
-    return 0;
+    return plan->relocatable ? check_placement(hdr, plan, sizes, key, why, n) : 0;
 }

@@ -10,6 +10,7 @@
 
 #include "elf_check.h"
 #include "image_header.h"
+#include "kernel_place.h"
 
 enum config_key {
     KEY_NONE,
@@ -18,7 +19,11 @@ enum config_key {
     KEY_PHYSICAL_MEMORY_OFFSET,
     KEY_BOOT_INFO_ADDRESS,
     KEY_MODULE_ADDRESS,
+    KEY_KERNEL_BASE,
+    KEY_KASLR_RANGE_START,
+    KEY_KASLR_RANGE_SIZE,
     KEY_FRAMEBUFFER,
+    KEY_KASLR,                  /* the feature, for its messages: not a key of the table */
     KEY_COUNT                   /* not a key: how many there are */
 };
 
@@ -34,5 +39,11 @@ struct config_sizes {
 /* 0, or -1 with the key at fault and a message in why. */
 int config_check(const struct image_header *hdr, const struct load_plan *plan,
                  const struct config_sizes *sizes, enum config_key *key, char *why, size_t n);
+
+/* A relocatable kernel's candidate bases: the fixed base, or the kaslr
+ * range, clear of the identity-mapped first 512 GiB and of every region
+ * the configuration fixes. */
+void config_kernel_place(const struct image_header *hdr, const struct load_plan *plan,
+                         const struct config_sizes *sizes, struct kernel_place *place);
 
 #endif

@@ -5,7 +5,7 @@
 
 #include "fmt.h"
 
-static int fail(struct elf_result *r, enum elf_error e, unsigned index, uint64_t value)
+int elf_fail(struct elf_result *r, enum elf_error e, unsigned index, uint64_t value)
 {
     r->error = e;
     r->index = index;
@@ -16,49 +16,49 @@ static int fail(struct elf_result *r, enum elf_error e, unsigned index, uint64_t
 static int check_header(const struct elf64_ehdr *eh, uint64_t size, struct elf_result *r)
 {
     if (size > KERNEL_MAX_SIZE)
-        return fail(r, ELF_TOO_LARGE, 0, size);
+        return elf_fail(r, ELF_TOO_LARGE, 0, size);
     if (size < 4 || eh->e_ident[0] != 0x7f || eh->e_ident[1] != 'E' ||
         eh->e_ident[2] != 'L' || eh->e_ident[3] != 'F')
-        return fail(r, ELF_NOT_ELF, 0, 0);
+        return elf_fail(r, ELF_NOT_ELF, 0, 0);
     if (size < sizeof(*eh))
-        return fail(r, ELF_TRUNCATED, 0, size);
+        return elf_fail(r, ELF_TRUNCATED, 0, size);
     if (eh->e_ident[EI_CLASS] != ELFCLASS64)
-        return fail(r, ELF_CLASS32, 0, eh->e_ident[EI_CLASS]);
+        return elf_fail(r, ELF_CLASS32, 0, eh->e_ident[EI_CLASS]);
     if (eh->e_ident[EI_DATA] != ELFDATA2LSB)
-        return fail(r, ELF_BIG_ENDIAN, 0, eh->e_ident[EI_DATA]);
+        return elf_fail(r, ELF_BIG_ENDIAN, 0, eh->e_ident[EI_DATA]);
     if (eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT)
-        return fail(r, ELF_BAD_VERSION, 0, eh->e_version);
+        return elf_fail(r, ELF_BAD_VERSION, 0, eh->e_version);
     if (eh->e_machine != EM_X86_64)
-        return fail(r, ELF_NOT_X86_64, 0, eh->e_machine);
+        return elf_fail(r, ELF_NOT_X86_64, 0, eh->e_machine);
     if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
-        return fail(r, ELF_BAD_TYPE, 0, eh->e_type);
+        return elf_fail(r, ELF_BAD_TYPE, 0, eh->e_type);
     if (eh->e_phnum > ELF_MAX_PHDRS)
-        return fail(r, ELF_TOO_MANY_PHDRS, 0, eh->e_phnum);
+        return elf_fail(r, ELF_TOO_MANY_PHDRS, 0, eh->e_phnum);
     if (eh->e_phnum == 0)
-        return fail(r, ELF_NO_LOAD, 0, 0);
+        return elf_fail(r, ELF_NO_LOAD, 0, 0);
     if (eh->e_phentsize != sizeof(struct elf64_phdr))
-        return fail(r, ELF_BAD_PHENTSIZE, 0, eh->e_phentsize);
+        return elf_fail(r, ELF_BAD_PHENTSIZE, 0, eh->e_phentsize);
     uint64_t table = (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr);
     if (eh->e_phoff > size || table > size - eh->e_phoff || eh->e_phoff % 8)
-        return fail(r, ELF_PHDRS_OUTSIDE, 0, eh->e_phoff);
+        return elf_fail(r, ELF_PHDRS_OUTSIDE, 0, eh->e_phoff);
     return 0;
 }
 
 static int check_segment(const struct elf64_phdr *ph, unsigned i, uint64_t size,
-                         struct elf_result *r)
+                         int relocatable, struct elf_result *r)
 {
     if (ph->p_filesz > ph->p_memsz)
-        return fail(r, ELF_SEG_FILESZ, i, ph->p_filesz);
+        return elf_fail(r, ELF_SEG_FILESZ, i, ph->p_filesz);
     if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset)
-        return fail(r, ELF_SEG_PAST_EOF, i, ph->p_offset);
+        return elf_fail(r, ELF_SEG_PAST_EOF, i, ph->p_offset);
     if (ph->p_vaddr + ph->p_memsz < ph->p_vaddr)
-        return fail(r, ELF_SEG_WRAPS, i, ph->p_vaddr);
+        return elf_fail(r, ELF_SEG_WRAPS, i, ph->p_vaddr);
     uint64_t last = ph->p_vaddr + ph->p_memsz - 1;
     if (!is_canonical(ph->p_vaddr) || !is_canonical(last) ||
         (ph->p_vaddr >> 47) != (last >> 47))
-        return fail(r, ELF_SEG_NONCANONICAL, i, ph->p_vaddr);
-    if (ph->p_vaddr < KERNEL_MIN_VADDR)
-        return fail(r, ELF_SEG_LOW, i, ph->p_vaddr);
+        return elf_fail(r, ELF_SEG_NONCANONICAL, i, ph->p_vaddr);
+    if (ph->p_vaddr < KERNEL_MIN_VADDR && !relocatable)   /* a relocatable one moves */
+        return elf_fail(r, ELF_SEG_LOW, i, ph->p_vaddr);
     return 0;
 }
 
@@ -77,11 +77,11 @@ static int add_segment(struct load_plan *p, const struct elf64_phdr *ph, unsigne
     const struct load_segment *after = k + 1 < p->count ? s + 1 : 0;
     if (before && before->vaddr + before->memsz > s->vaddr) {
         r->other = before->phdr;
-        return fail(r, ELF_SEG_OVERLAP, i, s->vaddr);
+        return elf_fail(r, ELF_SEG_OVERLAP, i, s->vaddr);
     }
     if (after && s->vaddr + s->memsz > after->vaddr) {
         r->other = after->phdr;
-        return fail(r, ELF_SEG_OVERLAP, i, s->vaddr);
+        return elf_fail(r, ELF_SEG_OVERLAP, i, s->vaddr);
     }
     return 0;
 }
@@ -127,35 +127,59 @@ int elf_load_plan(const void *image, uint64_t size, struct load_plan *plan,
 
     r->error = ELF_OK;
     r->index = r->other = 0;
-    r->value = 0;
+    r->value = r->where = 0;
+    r->name[0] = 0;
     plan->count = 0;
     plan->has_tls = 0;
+    plan->align = PAGE_SIZE;
+    plan->relocs = (struct elf_relocs){ 0 };
     if (check_header(eh, size, r))
         return -1;
     plan->entry = eh->e_entry;
+    plan->relocatable = eh->e_type == ET_DYN;
+    unsigned dynamic = eh->e_phnum;           /* none */
 
     const struct elf64_phdr *ph = (const void *)((const uint8_t *)image + eh->e_phoff);
     for (unsigned i = 0; i < eh->e_phnum; i++) {
         if (ph[i].p_type == PT_TLS) {
             if (plan->has_tls)
-                return fail(r, ELF_MULTIPLE_TLS, i, 0);
+                return elf_fail(r, ELF_MULTIPLE_TLS, i, 0);
             plan->has_tls = 1;
             plan->tls = ph[i];
         }
+        if (ph[i].p_type == PT_DYNAMIC)
+            dynamic = i;
         if (ph[i].p_type != PT_LOAD)
             continue;
-        if (check_segment(&ph[i], i, size, r))
+        if (check_segment(&ph[i], i, size, plan->relocatable, r))
             return -1;
+        if (ph[i].p_align > plan->align)
+            plan->align = ph[i].p_align;
         if (ph[i].p_memsz == 0)     /* empty segment: nothing to load */
             continue;
         if (add_segment(plan, &ph[i], i, r))
             return -1;
     }
     if (plan->count == 0)
-        return fail(r, ELF_NO_LOAD, 0, 0);
+        return elf_fail(r, ELF_NO_LOAD, 0, 0);
     number_pages(plan);
     if (!entry_is_executable(plan))
-        return fail(r, ELF_ENTRY_NOT_EXEC, 0, plan->entry);
+        return elf_fail(r, ELF_ENTRY_NOT_EXEC, 0, plan->entry);
+    if (plan->relocatable && (plan->align & (plan->align - 1)))
+        return elf_fail(r, ELF_BAD_ALIGN, 0, plan->align);
+    if (plan->relocatable && dynamic < eh->e_phnum)
+        return elf_reloc_check(image, size, &ph[dynamic], dynamic, plan, r);
+    return 0;
+}
+
+const struct load_segment *load_plan_segment(const struct load_plan *plan, uint64_t vaddr,
+                                             uint64_t bytes)
+{
+    for (unsigned k = 0; k < plan->count; k++) {
+        const struct load_segment *s = &plan->seg[k];
+        if (vaddr >= s->vaddr && vaddr - s->vaddr < s->memsz && bytes <= s->memsz - (vaddr - s->vaddr))
+            return s;
+    }
     return 0;
 }
 
@@ -243,6 +267,9 @@ void elf_error_message(const struct elf_result *r, char *buf, size_t n)
         break;
     case ELF_MULTIPLE_TLS:
         fmt_format(buf, n, "program header %u: more than one PT_TLS segment", i);
+        break;
+    default:
+        elf_reloc_message(r, buf, n);
         break;
     }
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "elf.h"
+#include "elf_reloc.h"
 #include "page.h"
 
 #define ELF_MAX_PHDRS     128            /* more is refused as absurd */
@@ -35,6 +36,16 @@ enum elf_error {
     ELF_SEG_OVERLAP,
     ELF_ENTRY_NOT_EXEC,
     ELF_MULTIPLE_TLS,
+    ELF_DYNAMIC_OUTSIDE,     /* relocatable kernels (c/elf_reloc.c) from here */
+    ELF_BAD_ALIGN,
+    ELF_DYNAMIC_POINTER,
+    ELF_DYNAMIC_ENTSIZE,
+    ELF_DYNAMIC_REL,
+    ELF_DYNAMIC_RELR,
+    ELF_RELOC_TYPE,
+    ELF_RELOC_TARGET,
+    ELF_RELOC_SYMBOL,
+    ELF_RELOC_UNDEFINED,
 };
 
 struct elf_result {
@@ -42,6 +53,8 @@ struct elf_result {
     unsigned index;          /* program header concerned */
     unsigned other;          /* the second one, for overlaps */
     uint64_t value;          /* the offending number (type, address, count) */
+    uint64_t where;          /* a relocation's target address */
+    char name[48];           /* a relocation's symbol */
 };
 
 struct load_segment {
@@ -60,6 +73,9 @@ struct load_plan {
     struct load_segment seg[ELF_MAX_PHDRS];
     int has_tls;
     struct elf64_phdr tls;
+    int relocatable;         /* ET_DYN: placed at a base the loader picks */
+    uint64_t align;          /* the largest PT_LOAD p_align, at least a page */
+    struct elf_relocs relocs;
 };
 
 /* Validate `image` (size bytes) and fill `plan`. Returns 0 or -1 with the
@@ -67,11 +83,21 @@ struct load_plan {
 int elf_load_plan(const void *image, uint64_t size, struct load_plan *plan,
                   struct elf_result *r);
 
+/* The segment holding [vaddr, vaddr + bytes), or 0. */
+const struct load_segment *load_plan_segment(const struct load_plan *plan, uint64_t vaddr,
+                                             uint64_t bytes);
+
 /* Physical address of kernel byte `vaddr`, inside segment `s`, when the
  * kernel's pages start at frame address `base`. */
 uint64_t load_plan_phys(const struct load_segment *s, uint64_t base, uint64_t vaddr);
 
 /* The reason as one line of text ("program header 2: ..."). */
 void elf_error_message(const struct elf_result *r, char *buf, size_t n);
+
+/* ... for the relocation errors (c/elf_reloc.c). */
+void elf_reloc_message(const struct elf_result *r, char *buf, size_t n);
+
+/* Record error e in *r; returns -1. */
+int elf_fail(struct elf_result *r, enum elf_error e, unsigned index, uint64_t value);
 
 #endif

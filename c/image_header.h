@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #define IMAGE_HEADER_MAGIC   0x48494245u   /* "EBIH" */
-#define IMAGE_HEADER_VERSION 4
+#define IMAGE_HEADER_VERSION 5
 #define IMAGE_STRINGS_MAX    4096           /* command lines, each with its NUL */
 #define IMAGE_MODULES_MAX    16
 
@@ -28,6 +28,13 @@ enum image_protocol {
 #define FEATURE_RECURSIVE_PAGE_TABLE  EMBEDBOOT_FEATURE_RECURSIVE_PAGE_TABLE
 #define FEATURE_SSE                   EMBEDBOOT_FEATURE_SSE
 #define FEATURE_VGA_320X200           EMBEDBOOT_FEATURE_VGA_320X200
+#define FEATURE_KASLR                 EMBEDBOOT_FEATURE_KASLR
+
+/* A relocatable kernel's base without kaslr, and the range kaslr picks
+ * from (README: Relocatable kernels and KASLR). */
+#define DEFAULT_KERNEL_BASE  0xffffffff80000000ull
+#define DEFAULT_KASLR_START  0xffffffff80000000ull
+#define DEFAULT_KASLR_SIZE   0x0000000080000000ull     /* the top 2 GiB */
 
 /* configured: which of the addresses below were given (else chosen free) */
 #define CONFIG_STACK_ADDRESS           (1u << 0)
@@ -35,6 +42,8 @@ enum image_protocol {
 #define CONFIG_BOOT_INFO_ADDRESS       (1u << 2)
 #define CONFIG_KERNEL_ON_ESP           (1u << 3)   /* UEFI: \kernel.elf overrides the blob */
 #define CONFIG_MODULE_ADDRESS          (1u << 4)
+#define CONFIG_KERNEL_BASE             (1u << 5)
+#define CONFIG_KASLR_RANGE             (1u << 6)   /* kaslr-range-start or -size */
 
 struct image_header {
     uint32_t magic;
@@ -63,6 +72,9 @@ struct image_header {
     uint64_t module_address;        /* native: where the first module is mapped */
     uint32_t boot_info_format;      /* native: enum boot_info_format */
     uint32_t reserved;
+    uint64_t kernel_base;           /* native, relocatable kernel without kaslr: its base */
+    uint64_t kaslr_start;           /* with kaslr: the range its base is picked in */
+    uint64_t kaslr_size;
 };
 
 /* The strings (the kernel's command line, then each module's, each
@@ -76,7 +88,7 @@ enum boot_info_format {
     BOOT_INFO_BOOTLOADER_0_9 = 1,
 };
 
-_Static_assert(sizeof(struct image_header) == 96 + 16 * IMAGE_MODULES_MAX, "image header layout");
+_Static_assert(sizeof(struct image_header) == 120 + 16 * IMAGE_MODULES_MAX, "image header layout");
 
 /* The payloads' SHA-256 digests (mkheader's OUT.digests, _payload_digests),
  * linked into the EFI application only. Signed with it (SIGN_KEY), they

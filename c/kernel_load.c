@@ -47,3 +47,17 @@ enum pt_error kernel_load(const struct load_plan *plan, const uint8_t *image, ui
     }
     return PT_OK;
 }
+
+void kernel_relocate(const struct load_plan *plan, const uint8_t *image, uint64_t base,
+                     const struct pt_env *env, uint64_t slide)
+{
+    for (uint64_t i = 0; i < elf_reloc_count(plan); i++) {
+        struct elf64_rela e = elf_reloc_entry(image, plan, i);
+        if ((e.r_info & 0xffffffff) == R_X86_64_NONE)
+            continue;
+        uint64_t target = e.r_offset + slide;         /* inside a segment: checked */
+        uint64_t value = elf_reloc_value(image, plan, &e, slide);
+        memcpy(at(env, load_plan_phys(load_plan_segment(plan, target, 8), base, target)), &value,
+               sizeof(value));
+    }
+}

@@ -14,4 +14,9 @@
 enum pt_error kernel_load(const struct load_plan *plan, const uint8_t *image, uint64_t base,
                           const struct pt_env *env, uint64_t pml4);
 
+/* After kernel_load of a plan slid by `slide` (load_plan_slide): write
+ * each of its checked relocations into the frames. */
+void kernel_relocate(const struct load_plan *plan, const uint8_t *image, uint64_t base,
+                     const struct pt_env *env, uint64_t slide);
+
 #endif

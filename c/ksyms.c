@@ -87,7 +87,7 @@ static void sort_by_address(struct catcher_symbol *s, uint64_t n)
             }
 }
 
-uint64_t ksyms_build(const uint8_t *elf, uint64_t size, uint8_t *out)
+uint64_t ksyms_build(const uint8_t *elf, uint64_t size, uint64_t slide, uint8_t *out)
 {
     struct symtab t;
     uint64_t names_total, used = 0;
@@ -101,7 +101,7 @@ uint64_t ksyms_build(const uint8_t *elf, uint64_t size, uint8_t *out)
         uint64_t b = name_bytes(&t, &t.syms[i]);
         if (!b)
             continue;
-        sym[n++] = (struct catcher_symbol){ t.syms[i].st_value, (uint32_t)t.syms[i].st_size,
+        sym[n++] = (struct catcher_symbol){ t.syms[i].st_value + slide, (uint32_t)t.syms[i].st_size,
                                             (uint32_t)used };
         memcpy(names + used, t.names + t.syms[i].st_name, b);
         used += b;

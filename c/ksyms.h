@@ -11,8 +11,9 @@
  * function in it). */
 uint64_t ksyms_bytes(const uint8_t *elf, uint64_t size);
 
-/* The table into `out` (ksyms_bytes bytes, 8-byte aligned); returns the
- * number of symbols; the names begin after that many entries. */
-uint64_t ksyms_build(const uint8_t *elf, uint64_t size, uint8_t *out);
+/* The table into `out` (ksyms_bytes bytes, 8-byte aligned), each address
+ * moved by `slide` (a relocated kernel's); returns the number of symbols;
+ * the names begin after that many entries. */
+uint64_t ksyms_build(const uint8_t *elf, uint64_t size, uint64_t slide, uint8_t *out);
 
 #endif

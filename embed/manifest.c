@@ -16,12 +16,16 @@ static const struct {
     { "recursive_page_table", FEATURE_RECURSIVE_PAGE_TABLE },
     { "sse", FEATURE_SSE },
     { "vga_320x200", FEATURE_VGA_320X200 },
+    { "kaslr", FEATURE_KASLR },
 };
 
 void settings_init(struct settings *s)
 {
     memset(s, 0, sizeof(*s));
     s->h.kernel_stack_pages = DEFAULT_STACK_PAGES;
+    s->h.kernel_base = DEFAULT_KERNEL_BASE;
+    s->h.kaslr_start = DEFAULT_KASLR_START;
+    s->h.kaslr_size = DEFAULT_KASLR_SIZE;
 }
 
 int parse_address(const char *text, unsigned long long *out)
@@ -46,7 +50,7 @@ static int feature_bit(const char *name)
 
 static const char *known_features(void)
 {
-    return "map_physical_memory, recursive_page_table, sse, vga_320x200";
+    return "map_physical_memory, recursive_page_table, sse, vga_320x200, kaslr";
 }
 
 /* One address key given as a string. */
@@ -67,6 +71,15 @@ static int set_address(struct settings *s, enum config_key key, const char *text
     } else if (key == KEY_BOOT_INFO_ADDRESS) {
         s->h.boot_info_address = v;
         s->h.configured |= CONFIG_BOOT_INFO_ADDRESS;
+    } else if (key == KEY_KERNEL_BASE) {
+        s->h.kernel_base = v;
+        s->h.configured |= CONFIG_KERNEL_BASE;
+    } else if (key == KEY_KASLR_RANGE_START) {
+        s->h.kaslr_start = v;
+        s->h.configured |= CONFIG_KASLR_RANGE;
+    } else if (key == KEY_KASLR_RANGE_SIZE) {
+        s->h.kaslr_size = v;
+        s->h.configured |= CONFIG_KASLR_RANGE;
     } else {
         s->h.module_address = v;
         s->h.configured |= CONFIG_MODULE_ADDRESS;
@@ -98,6 +111,8 @@ static int set_features(struct settings *s, char *const *names, unsigned count, 
             return -1;
         }
         s->h.features |= (unsigned)bit;
+        if (bit == FEATURE_KASLR)
+            snprintf(s->source[KEY_KASLR], sizeof(s->source[KEY_KASLR]), "%s", where);
     }
     return 0;
 }
@@ -138,7 +153,7 @@ static int apply_key(struct settings *s, const char *path, const struct toml_ent
     if (key == KEY_NONE) {
         snprintf(err, n, "%s: unknown key on line %u (known: kernel-stack-address, "
                  "kernel-stack-size, physical-memory-offset, boot-info-address, module-address, "
-                 "framebuffer)",
+                 "kernel-base, kaslr-range-start, kaslr-range-size, framebuffer)",
                  where, e->line);
         return -1;
     }

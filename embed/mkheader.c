@@ -123,7 +123,7 @@ static int check_native(const void *blob, size_t size)
 static int refuse_native_settings(const char *kind)
 {
     char err[600];
-    for (enum config_key k = KEY_STACK_ADDRESS; k <= KEY_MODULE_ADDRESS; k++)
+    for (enum config_key k = KEY_STACK_ADDRESS; k <= KEY_KASLR_RANGE_SIZE; k++)
         if (s.source[k][0]) {
             snprintf(err, sizeof(err), "%s: %s applies to ELF kernels; a %s does not take it",
                      s.source[k], config_key_name(k), kind);

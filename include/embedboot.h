@@ -20,7 +20,8 @@
 #include <stdint.h>
 
 #define EMBEDBOOT_MAGIC   0x544f4f4244424d45ull   /* "EMBDBOOT" */
-#define EMBEDBOOT_VERSION 3          /* 2: the command line and the modules; 3: the boot timeline */
+#define EMBEDBOOT_VERSION 4          /* 2: the command line and the modules; 3: the boot timeline;
+                                        4: relocation and KASLR */
 
 /* Memory region kinds. Values 1-5 are the firmware's own classification;
  * 0x100 and up are memory embedboot used or assigned. */
@@ -109,6 +110,13 @@ enum embedboot_boot_point {
 };
 #define EMBEDBOOT_TIMELINE_MAX 16
 
+/* Where a KASLR base came from (version 4). */
+enum embedboot_random_source {
+    EMBEDBOOT_RANDOM_NONE   = 0,     /* not randomised: the fixed base, or not relocated */
+    EMBEDBOOT_RANDOM_RDRAND = 1,     /* the CPU's RDRAND */
+    EMBEDBOOT_RANDOM_TSC    = 2,     /* RDTSC jitter mixed with the firmware's clock */
+};
+
 /* flags */
 #define EMBEDBOOT_HAS_PHYSICAL_MEMORY_MAP  (1u << 0)
 #define EMBEDBOOT_HAS_RECURSIVE_INDEX      (1u << 1)
@@ -121,6 +129,7 @@ enum embedboot_boot_point {
                                                           payload matched its signed digest */
 #define EMBEDBOOT_TPM_MEASURED             (1u << 8)   /* the payloads and command lines went
                                                           into TPM PCRs 8 and 9 (README) */
+#define EMBEDBOOT_KERNEL_RELOCATED         (1u << 9)   /* an ET_DYN kernel, moved by kernel_slide */
 
 struct embedboot_boot_info {
     uint64_t magic;                    /*   0: EMBEDBOOT_MAGIC */
@@ -154,13 +163,20 @@ struct embedboot_boot_info {
     /* version 3 */
     uint64_t tsc_frequency;            /* 256: TSC ticks per second (CPUID 15h/16h, else measured), 0 if unknown */
     uint64_t timeline[EMBEDBOOT_TIMELINE_MAX];  /* 264: TSC at each EMBEDBOOT_T_* point */
-};                                     /* 392 bytes */
+    /* version 4 */
+    uint64_t kernel_slide;             /* 392: run address minus link address (two's complement);
+                                          0 unless EMBEDBOOT_KERNEL_RELOCATED */
+    uint64_t kernel_relocations;       /* 400: relocation entries applied */
+    uint32_t random_source;            /* 408: enum embedboot_random_source of the base */
+    uint32_t reserved;                 /* 412: 0 */
+};                                     /* 416 bytes */
 
 /* features: the Rust crate's cargo features, as applied */
 #define EMBEDBOOT_FEATURE_MAP_PHYSICAL_MEMORY   (1u << 0)
 #define EMBEDBOOT_FEATURE_RECURSIVE_PAGE_TABLE  (1u << 1)
 #define EMBEDBOOT_FEATURE_SSE                   (1u << 2)
 #define EMBEDBOOT_FEATURE_VGA_320X200           (1u << 3)
+#define EMBEDBOOT_FEATURE_KASLR                 (1u << 4)   /* version 4 */
 
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #include <stddef.h>
@@ -192,7 +208,10 @@ EMBEDBOOT_AT(modules, 240);
 EMBEDBOOT_AT(module_count, 248);
 EMBEDBOOT_AT(tsc_frequency, 256);
 EMBEDBOOT_AT(timeline, 264);
-_Static_assert(sizeof(struct embedboot_boot_info) == 392, "boot info size");
+EMBEDBOOT_AT(kernel_slide, 392);
+EMBEDBOOT_AT(kernel_relocations, 400);
+EMBEDBOOT_AT(random_source, 408);
+_Static_assert(sizeof(struct embedboot_boot_info) == 416, "boot info size");
 _Static_assert(sizeof(struct embedboot_module) == 32, "module size");
 _Static_assert(sizeof(struct embedboot_memory_region) == 24, "region size");
 _Static_assert(sizeof(struct embedboot_framebuffer) == 48, "framebuffer size");

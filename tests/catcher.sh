@@ -6,45 +6,6 @@
 
 section "fault catcher"
 
-# expect_fault NAME IMAGE bios|uefi LINE FUNCTION [qemu args...]: COM1 has
-# "kernel fault: LINE" and the RIP in FUNCTION, the machine is still
-# halted a second later, and on BIOS the VGA text screen has LINE too.
-expect_fault() {
-    local name=$1 image=$2 firmware=$3 line=$4 func=$5
-    shift 5
-    local log="$LOGS/$name.serial" port=$((20000 + RANDOM % 20000)) fw=() screen=""
-    [ "$firmware" = uefi ] && mapfile -t fw < <(ovmf_args "$name")
-    rm -f "$log"
-    timeout 120 "${QEMU_BASE[@]}" -m 256M -drive "format=raw,file=$image" "${fw[@]}" \
-        -serial "file:$log" -monitor "tcp:127.0.0.1:$port,server,nowait" "$@" \
-        > "$LOGS/$name.qemu" 2>&1 &
-    local pid=$!
-    wait_for_line "$log" "kernel fault: halted" $pid
-    sleep 1
-    local running=0
-    kill -0 $pid 2>/dev/null && running=1
-    [ $running = 1 ] && [ "$firmware" = bios ] && screen=$(vga_text $port | tr -d '\n')
-    [ "$firmware" = vbe ] && [ $running = 1 ] && {
-        exec 9<>"/dev/tcp/127.0.0.1/$port"
-        printf 'screendump %s\n' "$LOGS/$name.ppm" >&9
-        sleep 1
-        exec 9>&-
-    }
-    kill $pid 2>/dev/null
-    wait $pid 2>/dev/null
-    if ! grep -qF "embedboot: kernel fault: $line" "$log"; then
-        fail "$name" "no 'kernel fault: $line' on COM1; last lines: $(tail -n 3 "$log" 2>/dev/null | tr '\r\n' '  ')"
-    elif ! grep -q "RIP 0x[0-9a-f]* ($func+0x[0-9a-f]*)" "$log"; then
-        fail "$name" "the RIP is not shown in $func: $(grep -a 'RIP' "$log" | tr -d '\r')"
-    elif [ $running = 0 ]; then
-        fail "$name" "QEMU ended after the report: not halted (a reset or triple fault)"
-    elif [ "$firmware" = bios ] && ! grep -qF "kernel fault: $line" <<< "$screen"; then
-        fail "$name" "the report is not on the VGA text screen"
-    else
-        pass "$name: 'kernel fault: $line' in $func, on COM1 and the screen, then halted"
-    fi
-}
-
 for how in pointer ud2 stack; do
     build_image fault-$how $TK/fault.elf CMDLINE=$how || fail "fault-$how build" "$(tail -n 3 "$LOGS/fault-$how.build")"
 done

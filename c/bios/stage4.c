@@ -16,6 +16,7 @@
 #include "handoff.h"
 #include "memory.h"
 #include "rsdp.h"
+#include "rtc.h"
 #include "tpm.h"
 
 #define MiB            0x100000ull
@@ -128,6 +129,7 @@ void stage4_main(const struct bios_handoff *handoff)
     timeline_mark(EMBEDBOOT_T_CHECKS);
     read_memory_map(handoff, &clean_map);
     machine.rsdp = bios_find_rsdp(0);
+    machine.clock = bios_rtc_clock();
 
     boot_prepare(&layout, &_image_header, &machine);
     boot_build(&layout, &payloads, &free);

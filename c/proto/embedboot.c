@@ -33,7 +33,8 @@ static uint32_t boot_info_flags(const struct boot_layout *layout)
            (machine->rsdp ? EMBEDBOOT_HAS_RSDP : 0) |
            (layout->plan.has_tls ? EMBEDBOOT_HAS_TLS : 0) |
            (machine->secure_boot ? EMBEDBOOT_SECURE_BOOT : 0) |
-           (machine->measured ? EMBEDBOOT_TPM_MEASURED : 0);
+           (machine->measured ? EMBEDBOOT_TPM_MEASURED : 0) |
+           (layout->plan.relocatable ? EMBEDBOOT_KERNEL_RELOCATED : 0);
 }
 
 /* The module array and the command lines, in the boot info's pages after
@@ -83,6 +84,9 @@ static void fill_boot_info(const struct boot_layout *layout, const struct memmap
         .features = hdr->features,
         .kernel_stack_pages = hdr->kernel_stack_pages,
         .tsc_frequency = boot_tsc_frequency,
+        .kernel_slide = layout->kernel_slide,
+        .kernel_relocations = elf_reloc_applied(plan),
+        .random_source = layout->random_source,
     };
     timeline_mark(EMBEDBOOT_T_KERNEL_ENTRY);            /* after the log line: the last moment */
     memcpy(bi->timeline, boot_timeline, sizeof(bi->timeline));

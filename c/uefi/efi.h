@@ -99,9 +99,20 @@ struct efi_boot_services {
     efi_unused_fn calculate_crc32, copy_mem, set_mem, create_event_ex;
 };
 
+/* GetTime's result. */
+struct efi_time {
+    uint16_t year;
+    uint8_t month, day, hour, minute, second, pad1;
+    uint32_t nanosecond;
+    int16_t time_zone;
+    uint8_t daylight, pad2;
+};
+_Static_assert(sizeof(struct efi_time) == 16, "EFI_TIME layout");
+
 struct efi_runtime_services {
     struct efi_table_header hdr;
-    efi_unused_fn get_time, set_time, get_wakeup_time, set_wakeup_time;
+    efi_status (EFIAPI *get_time)(struct efi_time *time, void *capabilities);
+    efi_unused_fn set_time, get_wakeup_time, set_wakeup_time;
     efi_unused_fn set_virtual_address_map, convert_pointer;
     efi_status (EFIAPI *get_variable)(const char16 *name, const struct efi_guid *vendor,
                                       uint32_t *attributes, uint64_t *size, void *data);

@@ -50,6 +50,7 @@ __attribute__((noreturn)) static void boot(void)
     machine.efi.image_handle = (uint64_t)uefi.image;
     uefi_describe_cpu(&machine);
     boot_tsc_frequency = uefi_tsc_frequency();
+    machine.clock = uefi_clock();
     machine.secure_boot = uefi_secure_boot();
     console_printf("embedboot: uefi: Secure Boot is %s\n", machine.secure_boot ? "on" : "off");
     check_kernel(&layout, &payloads, machine.secure_boot);

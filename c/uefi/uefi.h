@@ -25,6 +25,9 @@ void uefi_describe_cpu(struct boot_machine *machine);
 /* TSC ticks per second: CPUID 15h/16h, else counted over a 2 ms Stall. */
 uint64_t uefi_tsc_frequency(void);
 
+/* GetTime as one number (0 if it fails), for KASLR's entropy (c/clock.c). */
+uint64_t uefi_clock(void);
+
 /* gop.c: set the mode FRAMEBUFFER= asks for (or keep the current one)
  * and describe it. */
 void uefi_set_up_framebuffer(const struct image_header *hdr, struct boot_machine *machine);

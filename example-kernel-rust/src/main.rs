@@ -20,12 +20,30 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
     for (i, module) in boot_info.modules().iter().enumerate() {
         println!("rust kernel: module {}: {} bytes at {:#x}", i, module.size, module.virtual_address);
     }
+    check_relocation(boot_info);
     if let Some(tls) = boot_info.tls_template() {
         println!("rust kernel: TLS template {:#x}, {} bytes", tls.start_address, tls.mem_size);
     }
     draw(boot_info);
     println!("rust kernel: done");
     exit_qemu(Exit::Success)
+}
+
+/// A function pointer in data: a relocatable build's R_X86_64_RELATIVE
+/// patches it to the run address, which the code computes RIP-relative.
+static PATCHED: [fn(&mut BootInfo); 1] = [draw];
+
+fn check_relocation(boot_info: &BootInfo) {
+    // SAFETY: a plain read of an initialised static; volatile, so that the
+    // compiler cannot fold it into the address it knows.
+    let patched = unsafe { core::ptr::read_volatile(&PATCHED[0]) } as usize;
+    assert_eq!(patched, draw as *const () as usize, "a pointer in data holds the run address");
+    match boot_info.relocated_by() {
+        Some(slide) => println!("rust kernel: relocated by {:#x} ({} relocations, random source {}), \
+                                 pointers in data patched", slide, boot_info.kernel_relocations,
+                                boot_info.random_source),
+        None => println!("rust kernel: not relocated, at its link address"),
+    }
 }
 
 /// Eight colour bars in the top third and navy below, as the C example

@@ -17,9 +17,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (unsigned k = 0; k < plan.count; k++) {
             const struct load_segment *s = &plan.seg[k];
             if (s->memsz == 0 || s->filesz > s->memsz || s->offset + s->filesz > size ||
-                s->vaddr < KERNEL_MIN_VADDR || (k && s[-1].vaddr + s[-1].memsz > s->vaddr) ||
+                (!plan.relocatable && s->vaddr < KERNEL_MIN_VADDR) ||
+                (k && s[-1].vaddr + s[-1].memsz > s->vaddr) ||
                 s->first_page >= plan.pages)
                 __builtin_trap();
+        }
+        /* Every checked relocation patches 8 bytes inside a segment. */
+        for (uint64_t i = 0; i < elf_reloc_count(&plan); i++) {
+            struct elf64_rela e = elf_reloc_entry(copy, &plan, i);
+            if ((e.r_info & 0xffffffff) != R_X86_64_NONE && !load_plan_segment(&plan, e.r_offset, 8))
+                __builtin_trap();
+            elf_reloc_value(copy, &plan, &e, 0xffffffff80000000ull);
         }
     }
     elf_error_message(&r, text, sizeof(text));

@@ -284,7 +284,8 @@ static void reset_config(void)
 {
     memset(&h, 0, sizeof(h));
     h.kernel_stack_pages = 512;
-    plan.count = 1;
+    plan = (struct load_plan){ .count = 1, .align = 0x1000, .vstart = 0xffffffff80000000ull,
+                               .vend = 0xffffffff80010000ull };
     plan.seg[0] = (struct load_segment){ .vaddr = 0xffffffff80000000ull, .memsz = 0x10000 };
 }
 
@@ -353,9 +354,91 @@ TEST(module_address_rules)
     module_bytes = 0;
 }
 
+/* A relocatable kernel of 0x10000 bytes linked at 0, as mkheader and the
+ * core see it: settings that need one, the fixed base, the KASLR range. */
+static void relocatable(void)
+{
+    reset_config();
+    plan.relocatable = 1;
+    plan.align = 0x1000;
+    plan.seg[0].vaddr = 0;
+    plan.vstart = 0;
+    plan.vend = 0x10000;
+    h.kernel_base = DEFAULT_KERNEL_BASE;
+    h.kaslr_start = DEFAULT_KASLR_START;
+    h.kaslr_size = DEFAULT_KASLR_SIZE;
+}
+
+TEST(relocation_rules)
+{
+    relocatable();
+    CHECK_EQ(check(), 0);
+    h.features = FEATURE_KASLR;
+    CHECK_EQ(check(), 0);
+    h.configured = CONFIG_KERNEL_BASE;
+    CHECK_EQ(check(), -1);
+    CHECK_EQ(key, KEY_KERNEL_BASE);
+    CHECK_STR_HAS(err, "conflicts with the kaslr feature");
+    h.configured = CONFIG_KASLR_RANGE;
+    h.kaslr_size = 0x8000;                                 /* smaller than the kernel */
+    CHECK_EQ(check(), -1);
+    CHECK_EQ(key, KEY_KASLR_RANGE_START);
+    CHECK_STR_HAS(err, "no room for the kernel (0x10000 bytes, aligned to 0x1000)");
+    h.kaslr_size = 0;
+    CHECK_EQ(check(), -1);
+    CHECK_EQ(key, KEY_KASLR_RANGE_SIZE);
+    h.kaslr_start = 0x0000800000000000ull;
+    h.kaslr_size = 0x100000;
+    CHECK_EQ(check(), -1);
+    CHECK_STR_HAS(err, "not a canonical address range");
+    h.kaslr_start = 0x100000;                              /* all of it in the identity slot */
+    CHECK_EQ(check(), -1);
+    CHECK_STR_HAS(err, "no room for the kernel");
+    h.features = 0;
+    CHECK_EQ(check(), -1);
+    CHECK_EQ(key, KEY_KASLR_RANGE_START);
+    CHECK_STR_HAS(err, "is set but the kaslr feature is not enabled");
+
+    relocatable();
+    h.configured = CONFIG_KERNEL_BASE;
+    h.kernel_base = 0xffff900000000800ull;
+    CHECK_EQ(check(), -1);
+    CHECK_STR_HAS(err, "is not page-aligned");
+    plan.align = 0x200000;
+    h.kernel_base = 0xffff900000001000ull;
+    CHECK_EQ(check(), -1);
+    CHECK_STR_HAS(err, "not a multiple of the kernel's segment alignment, 0x200000");
+    h.kernel_base = 0xffff900000200000ull;
+    CHECK_EQ(check(), 0);
+    h.configured |= CONFIG_STACK_ADDRESS;                  /* the stack where the kernel goes */
+    h.kernel_stack_address = 0xffff900000200000ull;
+    CHECK_EQ(check(), -1);
+    CHECK_EQ(key, KEY_KERNEL_BASE);
+    h.features = FEATURE_KASLR;                            /* kaslr goes around it */
+    h.configured = CONFIG_STACK_ADDRESS | CONFIG_KASLR_RANGE;
+    h.kaslr_start = 0xffff900000000000ull;
+    h.kaslr_size = 0x800000;
+    CHECK_EQ(check(), 0);
+    struct config_sizes sizes = { 4ull << 30, 4096, 0 };
+    struct kernel_place place;
+    config_kernel_place(&h, &plan, &sizes, &place);
+    CHECK_EQ(kernel_place_choices(&place), 4 - 2);         /* 2 MiB steps; two meet the stack */
+
+    reset_config();                                        /* linked to run at -2 GiB */
+    h.features = FEATURE_KASLR;
+    CHECK_EQ(check(), -1);
+    CHECK_EQ(key, KEY_KASLR);
+    CHECK_STR_HAS(err, "needs a relocatable kernel (ET_DYN)");
+    h.features = 0;
+    h.configured = CONFIG_KERNEL_BASE;
+    CHECK_EQ(check(), -1);
+    CHECK_STR_HAS(err, "applies to a relocatable (ET_DYN) kernel");
+}
+
 UNIT_MAIN(config, T(toml_parses_a_real_cargo_manifest), T(toml_values),
           T(toml_refuses_what_it_does_not_understand), T(toml_survives_every_truncation),
           T(manifest_cargo_keys_and_features), T(manifest_dependency_table_form_and_plain_file),
           T(manifest_errors_name_the_key_and_file), T(make_variables_override_the_manifest),
           T(make_variable_with_an_unknown_key_is_refused), T(every_strdup_failure_is_an_error),
-          T(every_key_records_its_source), T(config_check_rules), T(module_address_rules))
+          T(every_key_records_its_source), T(config_check_rules), T(module_address_rules),
+          T(relocation_rules))

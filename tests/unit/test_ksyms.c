@@ -37,7 +37,7 @@ TEST(ksyms_finds_functions_sorted_with_names)
     bytes = ksyms_bytes(elf, size);
     CHECK(bytes > 0 && bytes % 8 == 0);
     uint8_t *out = malloc(bytes);
-    uint64_t n = ksyms_build(elf, size, out);
+    uint64_t n = ksyms_build(elf, size, 0, out);
     const struct catcher_symbol *sym = (const void *)out;
     const char *names = (const char *)(out + n * sizeof(*sym));
     int found = 0;
@@ -50,6 +50,13 @@ TEST(ksyms_finds_functions_sorted_with_names)
     }
     CHECK(n > 10 && found);
     CHECK_EQ(a_function_to_find(1), 4);
+    /* A relocated kernel's symbols move with it. */
+    uint8_t *moved = malloc(bytes);
+    CHECK_EQ(ksyms_build(elf, size, 0x40000000, moved), n);
+    const struct catcher_symbol *msym = (const void *)moved;
+    for (uint64_t i = 0; i < n; i++)
+        CHECK(msym[i].address == sym[i].address + 0x40000000 && msym[i].name == sym[i].name);
+    free(moved);
     free(out);
 }
 

@@ -25,8 +25,8 @@ use core::slice;
 /// `"EMBDBOOT"`, the first field of the boot info.
 pub const MAGIC: u64 = 0x544f_4f42_4442_4d45;
 /// The boot info version these types describe (2: command line and
-/// modules; 3: the boot timeline).
-pub const VERSION: u32 = 3;
+/// modules; 3: the boot timeline; 4: relocation and KASLR).
+pub const VERSION: u32 = 4;
 
 /// `flags`: what is present.
 pub mod flags {
@@ -41,6 +41,17 @@ pub mod flags {
     pub const SECURE_BOOT: u32 = 1 << 7;
     /// The payloads and command lines went into TPM PCRs 8 and 9.
     pub const TPM_MEASURED: u32 = 1 << 8;
+    /// A relocatable (ET_DYN) kernel, moved by [`BootInfo::kernel_slide`](super::BootInfo::kernel_slide).
+    pub const KERNEL_RELOCATED: u32 = 1 << 9;
+}
+
+/// Where a KASLR base came from: [`BootInfo::random_source`].
+pub mod random_source {
+    /// Not randomised: the fixed base, or not relocated.
+    pub const NONE: u32 = 0;
+    pub const RDRAND: u32 = 1;
+    /// RDTSC jitter mixed with the firmware's clock.
+    pub const TSC: u32 = 2;
 }
 
 /// The boot timeline's points: indices into [`BootInfo::timeline`].
@@ -64,6 +75,8 @@ pub mod features {
     pub const RECURSIVE_PAGE_TABLE: u32 = 1 << 1;
     pub const SSE: u32 = 1 << 2;
     pub const VGA_320X200: u32 = 1 << 3;
+    /// The base of a relocatable kernel was picked at random.
+    pub const KASLR: u32 = 1 << 4;
 }
 
 /// `struct embedboot_memory_region`: one physical region; the regions are
@@ -281,6 +294,15 @@ pub struct BootInfo {
     pub tsc_frequency: u64,
     /// The TSC at each [`boot_point`], 0 for a point this boot did not pass.
     pub timeline: [u64; 16],
+    // version 4
+    /// Run address minus link address (wrapping); 0 unless
+    /// [`flags::KERNEL_RELOCATED`].
+    pub kernel_slide: u64,
+    /// Relocation entries applied.
+    pub kernel_relocations: u64,
+    /// [`random_source`] of the base.
+    pub random_source: u32,
+    pub reserved: u32,
 }
 
 impl BootInfo {
@@ -336,6 +358,12 @@ impl BootInfo {
     /// The ACPI RSDP's physical address.
     pub fn rsdp_address(&self) -> Option<u64> {
         self.has(flags::HAS_RSDP).then_some(self.rsdp_address)
+    }
+
+    /// How far a relocatable kernel was moved from its link address
+    /// (wrapping), if it was.
+    pub fn relocated_by(&self) -> Option<u64> {
+        (self.version >= 4 && self.has(flags::KERNEL_RELOCATED)).then_some(self.kernel_slide)
     }
 
     pub fn tls_template(&self) -> Option<&TlsTemplate> {

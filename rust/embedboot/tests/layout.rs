@@ -35,7 +35,7 @@ fn layout_matches_the_c_header() {
             kernel_physical_size, kernel_virtual_start, kernel_virtual_end, kernel_entry,
             stack_bottom, stack_top, boot_info_address, boot_info_size, framebuffer, tls,
             features, kernel_stack_pages, cmdline, cmdline_length, modules, module_count,
-            tsc_frequency, timeline,
+            tsc_frequency, timeline, kernel_slide, kernel_relocations, random_source, reserved,
         }
     };
     let header = concat!(env!("CARGO_MANIFEST_DIR"), "/../../include/embedboot.h");

@@ -23,6 +23,15 @@ static volatile uint64_t data_word = 0x1122334455667788ull;
 static uint8_t bss_big[3 * 4096 + 123];
 static uint64_t bss_word;
 
+/* Pointers the loader patches when the kernel is relocatable (built with
+ * -DLINK_BASE): RELATIVE relocations, and R_X86_64_64 against
+ * relocation_target when linked -shared, whose code reaches it through
+ * the GOT (GLOB_DAT). The hidden alias is always reached RIP-relative. */
+int relocation_target = 42;
+extern int relocation_target_here __attribute__((alias("relocation_target"), visibility("hidden")));
+static const char patched_string[] = "patched";
+static const void *volatile patched[] = { _start, __kernel_end, patched_string, &relocation_target };
+
 
 static uint64_t read_efer(void)
 {
@@ -154,6 +163,51 @@ static void check_memory_map(const struct embedboot_boot_info *info)
     kprintf("check kernel: %llu regions, %llu KiB usable\n", (unsigned long long)n,
             (unsigned long long)usable / 1024);
     check(usable > 0, "usable memory left for the kernel");
+}
+
+static int overlaps(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end)
+{
+    return a < b_end && b < a_end;
+}
+
+/* Nothing else the loader maps lies inside the kernel's range. */
+static void check_kernel_clear(const struct embedboot_boot_info *info)
+{
+    uint64_t lo = info->kernel_virtual_start, hi = info->kernel_virtual_end;
+    const struct embedboot_module *m = (const void *)info->modules;
+    const struct embedboot_framebuffer *fb = &info->framebuffer;
+    int clear = !overlaps(lo, hi, info->stack_bottom - 4096, info->stack_top) &&
+                !overlaps(lo, hi, info->boot_info_address,
+                          info->boot_info_address + info->boot_info_size) &&
+                !overlaps(lo, hi, fb->virtual_address,
+                          fb->virtual_address + (uint64_t)fb->stride * fb->height) &&
+                !((info->flags & EMBEDBOOT_HAS_PHYSICAL_MEMORY_MAP) &&
+                  overlaps(lo, hi, info->physical_memory_offset,
+                           info->physical_memory_offset + (4ull << 30)));
+    for (uint64_t i = 0; i < info->module_count; i++)
+        clear &= !overlaps(lo, hi, m[i].virtual_address, m[i].virtual_address + m[i].size);
+    check(clear, "kernel range clear of stack, guard, boot info, framebuffer, windows, modules");
+}
+
+static void check_relocation(const struct embedboot_boot_info *info)
+{
+#ifdef LINK_BASE
+    uint64_t slide = (uint64_t)__kernel_start - (uint64_t)LINK_BASE;
+    check((info->flags & EMBEDBOOT_KERNEL_RELOCATED) && info->kernel_slide == slide &&
+          info->kernel_relocations > 0, "relocated: flag, slide and relocation count recorded");
+#else
+    check(!(info->flags & EMBEDBOOT_KERNEL_RELOCATED) && info->kernel_slide == 0 &&
+          info->kernel_relocations == 0 && info->random_source == EMBEDBOOT_RANDOM_NONE,
+          "not relocatable: no slide, no relocations");
+#endif
+    check(patched[0] == _start && patched[1] == __kernel_end && patched[2] == patched_string &&
+          patched[3] == &relocation_target_here, "pointers in data hold run addresses");
+    check(&relocation_target == &relocation_target_here && relocation_target == 42,
+          "a global reached through the GOT is the one at the run address");
+    check_kernel_clear(info);
+    kprintf("check kernel: slide 0x%llx, %llu relocations, random source %u\n",
+            (unsigned long long)info->kernel_slide, (unsigned long long)info->kernel_relocations,
+            info->random_source);
 }
 
 /* What must not depend on the firmware, on one line: the test compares it
@@ -302,5 +356,6 @@ void kmain(const struct embedboot_boot_info *info)
     print_invariants(info);
     print_trust(info);
     check_timeline(info, entered);
+    check_relocation(info);
     checks_finish("check kernel");
 }

@@ -85,7 +85,7 @@ exception_common:                           ; vector, error, rip, cs, rflags, rs
     and rsp, -16
     call unexpected_exception               ; does not return
 
-section .rodata
+section .data.rel.ro                        ; pointers: relocated in a relocatable kernel
 exception_stubs:
 %assign i 0
 %rep 32

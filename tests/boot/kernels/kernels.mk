@@ -26,6 +26,24 @@ $(TK)/check-low.elf: $(TK_SRC)/check.c $(TK)/entry.o $(TK_DEPS)
 	$(call say,KERNEL,$@)
 	$(Q)$(call tk_link,0x100000,-DSTACK_PAGES=$(STACK_PAGES) $<)
 
+# The check kernel relocatable, linked at 0: -static-pie (RELATIVE
+# relocations only), and -shared, whose globals are reached through the
+# GOT (GLOB_DAT) and pointed at from data (R_X86_64_64); embedboot
+# relocates both. -Bsymbolic-functions binds calls locally: no PLT.
+comma := ,
+PIE_CFLAGS := $(filter-out -fno-pic -fno-pie -no-pie -mcmodel=kernel -static,$(KERNEL_CFLAGS))
+tk_pie_link = $(CC) $(PIE_CFLAGS) $(1) -DLINK_BASE=0 -I$(TK_SRC) -T $(TK_SRC)/check.ld \
+          $(TK_SRC)/trap.c $(TK_SRC)/checks.c -Wl,--defsym=KERNEL_BASE=0 -o $@ $(2) $(TK)/entry.o \
+          $(KERNEL_LIB_SRCS) $(KERNEL_LDFLAGS)
+
+$(TK)/check-pie.elf: $(TK_SRC)/check.c $(TK)/entry.o $(TK_DEPS)
+	$(call say,KERNEL,$@)
+	$(Q)$(call tk_pie_link,-fpie -static-pie,-DSTACK_PAGES=$(STACK_PAGES) $<)
+
+$(TK)/check-shared.elf: $(TK_SRC)/check.c $(TK)/entry.o $(TK_DEPS)
+	$(call say,KERNEL,$@)
+	$(Q)$(call tk_pie_link,-fpic -fno-plt -shared -Wl$(comma)-Bsymbolic-functions,-DSTACK_PAGES=$(STACK_PAGES) $<)
+
 # The features kernel, one ELF per configuration it expects (see features.c
 # and tests/boot/manifests/).
 F_MAP := EMBEDBOOT_FEATURE_MAP_PHYSICAL_MEMORY
@@ -105,7 +123,7 @@ $(BUILD)/tests/patchimg: tests/bad/patchimg.c c/crc32.c c/crc32.h c/image_header
 
 test-tools: $(BUILD)/tests/mkbad $(BUILD)/tests/patchimg
 
-test-kernels: $(TK)/check-high.elf $(TK)/check-low.elf $(TK)/payload-$(PAYLOAD_MIB).elf \
+test-kernels: $(TK)/check-high.elf $(TK)/check-low.elf $(TK)/check-pie.elf $(TK)/check-shared.elf $(TK)/payload-$(PAYLOAD_MIB).elf \
               $(TK)/bigbss.elf $(TK)/notext.elf $(TK)/exit.elf $(TK)/tpm.elf $(TK)/fault.elf $(FEATURE_KERNELS) $(BL09_KERNELS)
 
 $(BUILD)/tests/ppmtool: tests/boot/ppmtool.c c/crc32.c c/crc32.h
@@ -128,3 +146,17 @@ $(TK)/multiboot.elf: $(TK_SRC)/mb/mbcheck.c $(TK_SRC)/mb/entry.asm $(TK_SRC)/mb/
 	$(Q)$(NASM) -f elf32 -o $(TK)/mb-entry.o $(TK_SRC)/mb/entry.asm
 	$(Q)$(CC) $(MB_CFLAGS) -T $(TK_SRC)/mb/mb.ld -o $@ $(TK)/mb-entry.o $(TK_SRC)/mb/mbcheck.c c/crc32.c
 test-kernels: $(TK)/multiboot.elf
+
+# A relocatable kernel with a relocation type embedboot refuses (an ifunc's
+# R_X86_64_IRELATIVE).
+$(TK)/ifunc.elf: $(TK_SRC)/ifunc.c $(TK)/entry.o $(TK_DEPS)
+	$(call say,KERNEL,$@)
+	$(Q)$(call tk_pie_link,-fpie -static-pie,$<)
+test-kernels: $(TK)/ifunc.elf
+
+# The fault kernel relocatable: the catcher names functions at their run
+# addresses.
+$(TK)/fault-pie.elf: $(TK_SRC)/fault.c $(TK)/entry.o $(TK_DEPS)
+	$(call say,KERNEL,$@)
+	$(Q)$(call tk_pie_link,-fpie -static-pie,$<)
+test-kernels: $(TK)/fault-pie.elf
