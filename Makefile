@@ -77,7 +77,7 @@ all: example-kernel
 # The C is in three parts (README: Architecture): the firmware-neutral core
 # and the kernel protocols, which both front ends link, and each front end.
 CORE_SRCS  := boot_build boot_modules console_format serial string fmt crc32 elf_check elf_reloc memmap frames paging \
-              kernel_load kernel_place random vspace config acpi video_mode bzimage kernel_kind multiboot_image \
+              kernel_load kernel_place random smp madt lapic vspace config acpi video_mode bzimage kernel_kind multiboot_image \
               payload_layout measure timeline boot_catcher ksyms
 PROTO_SRCS := embedboot bootloader09 bootloader09_info linux linux_params multiboot multiboot_info
 BIOS_SRCS  := stage4 console textcon memory rsdp rtc asm_layout tpm
@@ -86,7 +86,7 @@ UEFI_SRCS  := main console clock cpu gop memory tables kernel_file secure_boot t
 # read from the disk image it lies on (the ESP inside image.bin).
 UEFI_PAYLOADS_EMBEDDED := $(BUILD)/uefi/uefi/payloads_embedded.o
 UEFI_PAYLOADS_DISK     := $(BUILD)/uefi/uefi/payloads_disk.o
-ASM_SRCS   := stage1 stage2 a20 cpu memory load video stage3 gdt handoff bios_call
+ASM_SRCS   := stage1 stage2 a20 cpu memory load video stage3 gdt handoff bios_call ap_trampoline
 
 C_HEADERS  := $(wildcard c/*.h c/*/*.h) include/embedboot.h
 CATCHER_BLOB := $(BUILD)/catcher/blob.o
@@ -94,7 +94,7 @@ C_OBJS      = $(CORE_SRCS:%=$(1)/core/%.o) $(PROTO_SRCS:%=$(1)/proto/%.o)
 STAGE_OBJS := $(ASM_SRCS:%=$(BUILD)/stages/%.o) $(call C_OBJS,$(BUILD)/stages) \
               $(BIOS_SRCS:%=$(BUILD)/stages/bios/%.o) $(CATCHER_BLOB)
 UEFI_OBJS  := $(call C_OBJS,$(BUILD)/uefi) $(UEFI_SRCS:%=$(BUILD)/uefi/uefi/%.o) \
-              $(BUILD)/uefi/core/sha256.o $(BUILD)/uefi/handoff.o $(CATCHER_BLOB)
+              $(BUILD)/uefi/core/sha256.o $(BUILD)/uefi/handoff.o $(BUILD)/uefi/ap_trampoline.o $(CATCHER_BLOB)
 
 $(BUILD)/stages/%.o: asm/%.asm $(wildcard asm/*.inc) | $(BUILD)/stages
 	$(call say,NASM,$<)
@@ -126,7 +126,7 @@ $(BUILD)/uefi/%.o: c/%.c $(C_HEADERS)
 	$(Q)mkdir -p $(@D) && $(CC) $(UEFI_CFLAGS) -c -o $@ $<
 	$(Q)$(call uefi_no_got,$@)
 
-$(BUILD)/uefi/handoff.o: asm/handoff.asm asm/handoff.inc | $(BUILD)/uefi
+$(BUILD)/uefi/handoff.o $(BUILD)/uefi/ap_trampoline.o: $(BUILD)/uefi/%.o: asm/%.asm asm/handoff.inc | $(BUILD)/uefi
 	$(call say,NASM,$<)
 	$(Q)$(NASM) -f elf64 -I asm/ -o $@ $<
 
@@ -509,8 +509,9 @@ $(KDIR)/efi-read.efi: bench/efi-read.c $(EFI_READ_OBJS)
 	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(@:.efi=.o) $(EFI_READ_OBJS)
 
 # Host unit tests of the shared C, under ASan and UBSan.
-UNIT_TESTS := elf reloc memmap frames paging misc config bios linux multiboot bootloader09 sha256 measure ksyms
+UNIT_TESTS := elf reloc smp memmap frames paging misc config bios linux multiboot bootloader09 sha256 measure ksyms
 unit_srcs_elf    := c/elf_check.c c/elf_reloc.c c/fmt.c
+unit_srcs_smp    := c/madt.c c/acpi.c
 unit_srcs_reloc  := c/elf_check.c c/elf_reloc.c c/kernel_place.c c/fmt.c
 unit_srcs_memmap := c/memmap.c
 unit_srcs_frames := c/frames.c

@@ -15,7 +15,7 @@
 BITS 64
 
 global handoff_start, handoff_end, gdt, enter_kernel, enter_linux, enter_multiboot
-global enter_multiboot_efi64
+global enter_multiboot_efi64, ap_entry
 
 section .handoff progbits alloc exec
 
@@ -130,4 +130,32 @@ enter_multiboot_efi64:
     mov eax, esi
     mov ebx, edx
     jmp rdi
+; An application processor, from the AP trampoline (asm/ap_trampoline.asm):
+;   rdi = its struct embedboot_cpu, rcx = the kernel's CR3, rdx = its stack
+;   top (kernel addresses). It waits for the kernel to write a function to
+;   the entry's goto_address and calls it as the kernel's entry is called,
+;   with rdi = the entry, interrupts off and no IDT (TR unset: the fault
+;   catcher's IST stack is the bootstrap CPU's).
+ap_entry:
+    mov cr3, rcx
+    mov rsp, rdx
+    lidt [rel no_idt]
+    LOAD_DATA_SEGMENTS
+.wait:
+    pause
+    mov rax, [rdi + CPU_GOTO_ADDRESS]
+    test rax, rax
+    jz .wait
+    push 0                      ; return address: rsp + 8 = the stack top, aligned
+    push rax
+    xor esi, esi
+    xor eax, eax
+    ZERO_SCRATCH_REGISTERS
+    cld
+    ret
+
+align 8
+no_idt:
+    dw 0
+    dq 0
 handoff_end:

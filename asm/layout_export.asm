@@ -80,3 +80,19 @@ EXPORT t_stage4, T_STAGE4
 
 EXPORT sel_code64, SEL_CODE64
 EXPORT sel_tss, SEL_TSS
+EXPORT sel_code32, SEL_CODE32
+EXPORT gdt_size, GDT_SIZE
+EXPORT ap_boot_size, ap_boot_size
+EXPORT ap_boot_gdt_base, ap_boot.gdt_base
+EXPORT ap_boot_prot_entry, ap_boot.prot_entry
+EXPORT ap_boot_long_entry, ap_boot.long_entry
+EXPORT ap_boot_cr3, ap_boot.cr3
+EXPORT ap_boot_efer, ap_boot.efer
+EXPORT ap_boot_apic_id, ap_boot.apic_id
+EXPORT ap_boot_answered, ap_boot.answered
+EXPORT ap_boot_pat, ap_boot.pat
+EXPORT ap_boot_ap_entry, ap_boot.ap_entry
+EXPORT ap_boot_kernel_cr3, ap_boot.kernel_cr3
+EXPORT ap_boot_cpu, ap_boot.cpu
+EXPORT ap_boot_stack_top, ap_boot.stack_top
+EXPORT cpu_goto_address, CPU_GOTO_ADDRESS

@@ -230,8 +230,9 @@ static uint64_t pages_needed(const struct boot_layout *layout)
                       tables_for(stack_pages) + tables_for(layout->info_pages) + tables_for(16) +
                       tables_for(8192) + phys_tables;
     uint64_t modules = boot_modules_pages(layout);
+    uint64_t smp = (layout->hdr->features & FEATURE_SMP) ? smp_pages(layout) : 0;
     return layout->plan.pages + stack_pages + layout->info_pages + tables + modules +
-           tables_for(modules) + boot_catcher_pages(layout);
+           tables_for(modules) + boot_catcher_pages(layout) + smp;
 }
 
 static void check_memory(const struct boot_layout *layout)
@@ -475,6 +476,8 @@ uint64_t boot_prepare(struct boot_layout *layout, const struct image_header *hdr
         return linux_pages_needed(layout);
     if (hdr->protocol != PROTOCOL_EMBEDBOOT)
         return multiboot_pages_needed(layout);
+    if (hdr->features & FEATURE_SMP)
+        smp_find_cpus(layout);
     layout->info_pages = pages_of(boot_info_scratch_offset(layout) + boot_info_scratch_bytes(layout));
     layout->phys_size =
         (hdr->features & FEATURE_MAP_PHYSICAL_MEMORY) ? physical_span(layout) : 0;
@@ -549,6 +552,8 @@ void boot_build(struct boot_layout *layout, const struct boot_payloads *payloads
     if (layout->machine->has_framebuffer)
         map_framebuffer(layout, &vs);
     map_boot_info(layout, &vs);
+    if (hdr->features & FEATURE_SMP)
+        smp_prepare(layout, &vs);
     boot_load_modules(layout, payloads, &vs);
     if (hdr->features & FEATURE_MAP_PHYSICAL_MEMORY)
         map_physical_memory(layout, &vs);
@@ -582,9 +587,15 @@ uint64_t boot_info_strings_offset(const struct boot_layout *layout)
            layout->hdr->module_count * sizeof(struct embedboot_module);
 }
 
-uint64_t boot_info_scratch_offset(const struct boot_layout *layout)
+uint64_t boot_info_cpus_offset(const struct boot_layout *layout)
 {
     return boot_info_strings_offset(layout) + IMAGE_STRINGS_MAX;
+}
+
+uint64_t boot_info_scratch_offset(const struct boot_layout *layout)
+{
+    return boot_info_cpus_offset(layout) +
+           layout->smp.count * (uint64_t)sizeof(struct embedboot_cpu);
 }
 
 uint64_t boot_info_scratch_bytes(const struct boot_layout *layout)

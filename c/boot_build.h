@@ -21,6 +21,7 @@
 #include "memmap.h"
 #include "multiboot_image.h"
 #include "paging.h"
+#include "smp.h"
 
 /* The payloads as the front end has them in memory. */
 struct boot_payloads {
@@ -80,6 +81,8 @@ struct boot_machine {
     int secure_boot;                   /* UEFI: enforced, and the payloads matched their digests */
     int measured;                      /* every payload went into the TPM (c/measure.h) */
     uint64_t clock;                    /* the firmware's clock, for KASLR without RDRAND */
+    uint64_t ap_trampoline;            /* a free page below 1 MiB for starting CPUs, 0 if none */
+    uint64_t identity_limit;           /* physical memory the loader can read (BIOS: 4 GiB) */
 };
 
 /* Where the kernel's frames may come from: the usable regions of `map`
@@ -116,7 +119,9 @@ struct multiboot_layout {
 
 /* Selectors of the hand-off GDT (asm/handoff.asm; c/bios/asm_layout.c
  * ties them to asm/handoff.inc). */
+#define HANDOFF_GDT_SIZE   48
 #define HANDOFF_SEL_CODE64 0x08
+#define HANDOFF_SEL_CODE32 0x18
 #define HANDOFF_SEL_TSS    0x20            /* the fault catcher's TSS, filled at the entry */
 
 /* An IDTR's operand (lidt). */
@@ -156,6 +161,7 @@ struct boot_layout {
                                           a kernel may be loaded over them (BIOS, 1 MiB) */
     uint64_t module_phys[IMAGE_MODULES_MAX];   /* native: each module's frames */
     uint64_t module_virt[IMAGE_MODULES_MAX];   /* native: where the kernel sees it */
+    struct smp_layout smp;             /* native, FEATURES=smp */
     struct linux_layout linux_boot;    /* PROTOCOL_LINUX */
     struct multiboot_layout multiboot; /* PROTOCOL_MULTIBOOT1, PROTOCOL_MULTIBOOT2 */
 };
@@ -204,6 +210,7 @@ void boot_map(struct boot_layout *layout, const char *what, uint64_t virt, uint6
 uint64_t boot_info_head_bytes(const struct boot_layout *layout);
 uint64_t boot_info_modules_offset(const struct boot_layout *layout);
 uint64_t boot_info_strings_offset(const struct boot_layout *layout);
+uint64_t boot_info_cpus_offset(const struct boot_layout *layout);
 uint64_t boot_info_scratch_offset(const struct boot_layout *layout);
 uint64_t boot_info_scratch_bytes(const struct boot_layout *layout);
 

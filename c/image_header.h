@@ -29,6 +29,7 @@ enum image_protocol {
 #define FEATURE_SSE                   EMBEDBOOT_FEATURE_SSE
 #define FEATURE_VGA_320X200           EMBEDBOOT_FEATURE_VGA_320X200
 #define FEATURE_KASLR                 EMBEDBOOT_FEATURE_KASLR
+#define FEATURE_SMP                   EMBEDBOOT_FEATURE_SMP
 
 /* A relocatable kernel's base without kaslr, and the range kaslr picks
  * from (README: Relocatable kernels and KASLR). */

@@ -17,6 +17,7 @@ static const struct {
     { "sse", FEATURE_SSE },
     { "vga_320x200", FEATURE_VGA_320X200 },
     { "kaslr", FEATURE_KASLR },
+    { "smp", FEATURE_SMP },
 };
 
 void settings_init(struct settings *s)
@@ -50,7 +51,7 @@ static int feature_bit(const char *name)
 
 static const char *known_features(void)
 {
-    return "map_physical_memory, recursive_page_table, sse, vga_320x200, kaslr";
+    return "map_physical_memory, recursive_page_table, sse, vga_320x200, kaslr, smp";
 }
 
 /* One address key given as a string. */

@@ -82,7 +82,8 @@ static int parse_arguments(int argc, char **argv)
 static int refuse_for_bootloader09(void)
 {
     const char *what = s.h.module_count ? "MODULES" : s.h.cmdline_length ? "CMDLINE"
-                     : s.h.framebuffer_width ? "FRAMEBUFFER" : NULL;
+                     : s.h.framebuffer_width ? "FRAMEBUFFER"
+                     : (s.h.features & FEATURE_SMP) ? "FEATURES=smp" : NULL;
     if (s.h.boot_info_format != BOOT_INFO_BOOTLOADER_0_9 || !what)
         return 0;
     report_error("%s: the bootloader-0.9 boot info has no field for it; a kernel that "

@@ -20,8 +20,8 @@
 #include <stdint.h>
 
 #define EMBEDBOOT_MAGIC   0x544f4f4244424d45ull   /* "EMBDBOOT" */
-#define EMBEDBOOT_VERSION 4          /* 2: the command line and the modules; 3: the boot timeline;
-                                        4: relocation and KASLR */
+#define EMBEDBOOT_VERSION 5          /* 2: the command line and the modules; 3: the boot timeline;
+                                        4: relocation and KASLR; 5: the CPUs */
 
 /* Memory region kinds. Values 1-5 are the firmware's own classification;
  * 0x100 and up are memory embedboot used or assigned. */
@@ -117,6 +117,29 @@ enum embedboot_random_source {
     EMBEDBOOT_RANDOM_TSC    = 2,     /* RDTSC jitter mixed with the firmware's clock */
 };
 
+/* A CPU of the machine (version 5, FEATURES=smp): one per enabled entry of
+ * the ACPI MADT. Each started CPU runs in long mode on the kernel's page
+ * tables, on its own stack, interrupts off and no IDT, spinning on its
+ * goto_address: the kernel writes a function's address there to run it,
+ *     void ap_main(struct embedboot_cpu *cpu);    // rdi = this entry
+ * called like the kernel's entry (rsp + 8 16-byte aligned, a zero return
+ * address). */
+struct embedboot_cpu {
+    uint32_t acpi_id;             /* the MADT's processor UID */
+    uint32_t apic_id;             /* local APIC (or x2APIC) ID */
+    uint64_t goto_address;        /* 0 while the CPU waits; written by the kernel */
+    uint64_t extra_argument;      /* the kernel's own use; the loader writes 0 */
+    uint64_t stack_top;           /* the CPU's stack (16-byte aligned; a guard page below it) */
+    uint32_t state;               /* enum embedboot_cpu_state */
+    uint32_t reserved;
+};
+
+enum embedboot_cpu_state {
+    EMBEDBOOT_CPU_BOOTSTRAP = 1,  /* the CPU running the kernel's entry */
+    EMBEDBOOT_CPU_WAITING   = 2,  /* started: spinning on goto_address */
+    EMBEDBOOT_CPU_NO_ANSWER = 3,  /* did not answer INIT-SIPI-SIPI in time; not running */
+};
+
 /* flags */
 #define EMBEDBOOT_HAS_PHYSICAL_MEMORY_MAP  (1u << 0)
 #define EMBEDBOOT_HAS_RECURSIVE_INDEX      (1u << 1)
@@ -169,7 +192,11 @@ struct embedboot_boot_info {
     uint64_t kernel_relocations;       /* 400: relocation entries applied */
     uint32_t random_source;            /* 408: enum embedboot_random_source of the base */
     uint32_t reserved;                 /* 412: 0 */
-};                                     /* 416 bytes */
+    /* version 5 */
+    uint64_t cpus;                     /* 416: virtual address of struct embedboot_cpu[cpu_count] */
+    uint32_t cpu_count;                /* 424: 0 without FEATURES=smp */
+    uint32_t bsp_apic_id;              /* 428: the bootstrap CPU's APIC ID (with smp) */
+};                                     /* 432 bytes */
 
 /* features: the Rust crate's cargo features, as applied */
 #define EMBEDBOOT_FEATURE_MAP_PHYSICAL_MEMORY   (1u << 0)
@@ -177,6 +204,7 @@ struct embedboot_boot_info {
 #define EMBEDBOOT_FEATURE_SSE                   (1u << 2)
 #define EMBEDBOOT_FEATURE_VGA_320X200           (1u << 3)
 #define EMBEDBOOT_FEATURE_KASLR                 (1u << 4)   /* version 4 */
+#define EMBEDBOOT_FEATURE_SMP                   (1u << 5)   /* version 5 */
 
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #include <stddef.h>
@@ -211,7 +239,11 @@ EMBEDBOOT_AT(timeline, 264);
 EMBEDBOOT_AT(kernel_slide, 392);
 EMBEDBOOT_AT(kernel_relocations, 400);
 EMBEDBOOT_AT(random_source, 408);
-_Static_assert(sizeof(struct embedboot_boot_info) == 416, "boot info size");
+EMBEDBOOT_AT(cpus, 416);
+EMBEDBOOT_AT(cpu_count, 424);
+EMBEDBOOT_AT(bsp_apic_id, 428);
+_Static_assert(sizeof(struct embedboot_boot_info) == 432, "boot info size");
+_Static_assert(sizeof(struct embedboot_cpu) == 40, "cpu size");
 _Static_assert(sizeof(struct embedboot_module) == 32, "module size");
 _Static_assert(sizeof(struct embedboot_memory_region) == 24, "region size");
 _Static_assert(sizeof(struct embedboot_framebuffer) == 48, "framebuffer size");

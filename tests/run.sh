@@ -33,7 +33,7 @@ for t in build/tests/unit/test_*; do
 done
 
 # TESTS="build uefi" runs some parts only (the unit tests always run).
-for part in ${TESTS:-build boot fallback config graphics debug robust uefi secureboot measuredboot catcher kaslr linux multiboot bootloader09 rust}; do
+for part in ${TESTS:-build boot fallback config graphics debug robust uefi secureboot measuredboot catcher kaslr smp linux multiboot bootloader09 rust}; do
     . tests/$part.sh
 done
 

@@ -33,6 +33,7 @@ extern const char _image_strings[];              /* the command lines, after the
 extern const uint8_t _payloads_end[];            /* linker.ld: the end of what stage 2 loaded */
 extern const struct image_header _image_header;
 extern const uint8_t handoff_start[], handoff_end[];   /* asm/handoff.asm */
+extern uint8_t _ap_trampoline[];                 /* linker.ld: a page below 1 MiB (c/smp.h) */
 
 static struct embedboot_memory_region clean[MEMMAP_MAX];
 static struct boot_layout layout;
@@ -103,6 +104,8 @@ void stage4_main(const struct bios_handoff *handoff)
         .handoff_start = (uint64_t)handoff_start,
         .handoff_end = (uint64_t)handoff_end,
         .memory = &clean_map,
+        .ap_trampoline = (uint64_t)_ap_trampoline,
+        .identity_limit = LOW_LIMIT,
     };
     /* Frames: usable memory from 1 MiB to the end of the identity map,
      * except the payloads stage 2 loaded, which are read while the kernel

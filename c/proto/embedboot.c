@@ -88,8 +88,6 @@ static void fill_boot_info(const struct boot_layout *layout, const struct memmap
         .kernel_relocations = elf_reloc_applied(plan),
         .random_source = layout->random_source,
     };
-    timeline_mark(EMBEDBOOT_T_KERNEL_ENTRY);            /* after the log line: the last moment */
-    memcpy(bi->timeline, boot_timeline, sizeof(bi->timeline));
     if (machine->has_framebuffer) {
         bi->framebuffer = machine->fb;
         bi->framebuffer.virtual_address = layout->fb_virt;
@@ -103,6 +101,22 @@ static void fill_boot_info(const struct boot_layout *layout, const struct memmap
         bi->tls = (struct embedboot_tls_template){ plan->tls.p_vaddr, plan->tls.p_filesz,
                                                    plan->tls.p_memsz, plan->tls.p_align };
     fill_modules(layout, bi);
+    if (hdr->features & FEATURE_SMP) {
+        bi->cpus = layout->smp.cpus_virt;
+        bi->cpu_count = layout->smp.count;
+        bi->bsp_apic_id = layout->smp.bsp_apic_id;
+        smp_fill_cpus(layout);
+    }
+}
+
+/* The last moment before the jump, after the log line and the other
+ * CPUs' start. */
+static void stamp_entry(const struct boot_layout *layout)
+{
+    struct embedboot_boot_info *bi = (void *)layout->info_phys;
+    timeline_mark(EMBEDBOOT_T_KERNEL_ENTRY);
+    if (layout->hdr->boot_info_format != BOOT_INFO_BOOTLOADER_0_9)
+        memcpy(bi->timeline, boot_timeline, sizeof(bi->timeline));
 }
 
 /* The same control registers on every firmware: paging with PAE (and LA57
@@ -136,6 +150,9 @@ void embedboot_enter(const struct boot_layout *layout, const struct memmap *fina
     else
         fill_boot_info(layout, final_map);
     set_cpu_state(layout);
+    if (layout->hdr->features & FEATURE_SMP)
+        smp_start(layout);                  /* with this CPU's final CR0, CR4, EFER and PAT */
+    stamp_entry(layout);
     set_tss_descriptor(layout);
     enter_fn *enter = (enter_fn *)handoff_address(layout->machine, enter_kernel);
     enter(layout->pml4, layout->plan.entry, layout->stack_top, layout->info_virt, &layout->idtr,

@@ -51,6 +51,7 @@ __attribute__((noreturn)) static void boot(void)
     uefi_describe_cpu(&machine);
     boot_tsc_frequency = uefi_tsc_frequency();
     machine.clock = uefi_clock();
+    machine.identity_limit = UINT64_MAX;               /* the firmware maps everything */
     machine.secure_boot = uefi_secure_boot();
     console_printf("embedboot: uefi: Secure Boot is %s\n", machine.secure_boot ? "on" : "off");
     check_kernel(&layout, &payloads, machine.secure_boot);
@@ -61,6 +62,8 @@ __attribute__((noreturn)) static void boot(void)
     machine.rsdp = uefi_find_rsdp();
     uefi_describe_memory(&machine);
     uefi_copy_handoff(&machine);
+    if (_image_header.features & FEATURE_SMP)
+        machine.ap_trampoline = uefi_ap_trampoline_page();
     boot_prepare(&layout, &_image_header, &machine);
     struct boot_free_memory free = uefi_free_memory();
     boot_build(&layout, &payloads, &free);

@@ -195,6 +195,13 @@ void uefi_copy_handoff(struct boot_machine *machine)
     machine->handoff_end = page + (handoff_end - handoff_start);
 }
 
+/* A page below 1 MiB for the other CPUs' trampoline (c/smp.h): the
+ * STARTUP IPI names it by its page number. 0 if the firmware has none. */
+uint64_t uefi_ap_trampoline_page(void)
+{
+    return alloc_pages(1, EFI_LOADER_CODE, 0xfffff, "AP trampoline");
+}
+
 /* ExitBootServices with the current map key; a stale key (the map changed
  * since GetMemoryMap) means: read the map again and retry. After the first
  * attempt only GetMemoryMap is allowed, so no more ConOut either. */

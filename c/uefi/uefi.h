@@ -28,6 +28,9 @@ uint64_t uefi_tsc_frequency(void);
 /* GetTime as one number (0 if it fails), for KASLR's entropy (c/clock.c). */
 uint64_t uefi_clock(void);
 
+/* A page below 1 MiB for starting the other CPUs, 0 if none (memory.c). */
+uint64_t uefi_ap_trampoline_page(void);
+
 /* gop.c: set the mode FRAMEBUFFER= asks for (or keep the current one)
  * and describe it. */
 void uefi_set_up_framebuffer(const struct image_header *hdr, struct boot_machine *machine);

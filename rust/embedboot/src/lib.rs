@@ -25,8 +25,8 @@ use core::slice;
 /// `"EMBDBOOT"`, the first field of the boot info.
 pub const MAGIC: u64 = 0x544f_4f42_4442_4d45;
 /// The boot info version these types describe (2: command line and
-/// modules; 3: the boot timeline; 4: relocation and KASLR).
-pub const VERSION: u32 = 4;
+/// modules; 3: the boot timeline; 4: relocation and KASLR; 5: the CPUs).
+pub const VERSION: u32 = 5;
 
 /// `flags`: what is present.
 pub mod flags {
@@ -77,6 +77,43 @@ pub mod features {
     pub const VGA_320X200: u32 = 1 << 3;
     /// The base of a relocatable kernel was picked at random.
     pub const KASLR: u32 = 1 << 4;
+    /// The other CPUs were started and listed ([`BootInfo::cpus`](super::BootInfo::cpus)).
+    pub const SMP: u32 = 1 << 5;
+}
+
+/// [`Cpu::state`] values.
+pub mod cpu_state {
+    /// The CPU running the kernel's entry.
+    pub const BOOTSTRAP: u32 = 1;
+    /// Started: spinning on its `goto_address`.
+    pub const WAITING: u32 = 2;
+    /// Did not answer INIT-SIPI-SIPI in time; not running.
+    pub const NO_ANSWER: u32 = 3;
+}
+
+/// `struct embedboot_cpu`: one CPU of the machine (with the `smp` feature).
+/// Write a function's address to `goto_address` to run it on that CPU; it
+/// gets a pointer to this entry.
+#[repr(C)]
+#[derive(Debug)]
+pub struct Cpu {
+    pub acpi_id: u32,
+    pub apic_id: u32,
+    pub goto_address: u64,
+    pub extra_argument: u64,
+    pub stack_top: u64,
+    /// [`cpu_state`] value.
+    pub state: u32,
+    pub reserved: u32,
+}
+
+impl Cpu {
+    /// Run `f` on this CPU (it must be [`cpu_state::WAITING`]): a volatile
+    /// store of its address, which the CPU is polling.
+    pub fn start(&mut self, f: extern "C" fn(&mut Cpu) -> !) {
+        // SAFETY: a plain aligned store to a field of a live entry.
+        unsafe { core::ptr::write_volatile(&mut self.goto_address, f as usize as u64) }
+    }
 }
 
 /// `struct embedboot_memory_region`: one physical region; the regions are
@@ -303,6 +340,12 @@ pub struct BootInfo {
     /// [`random_source`] of the base.
     pub random_source: u32,
     pub reserved: u32,
+    // version 5
+    /// Virtual address of the [`Cpu`] array (with the `smp` feature).
+    pub cpus: u64,
+    pub cpu_count: u32,
+    /// The bootstrap CPU's APIC ID.
+    pub bsp_apic_id: u32,
 }
 
 impl BootInfo {
@@ -358,6 +401,15 @@ impl BootInfo {
     /// The ACPI RSDP's physical address.
     pub fn rsdp_address(&self) -> Option<u64> {
         self.has(flags::HAS_RSDP).then_some(self.rsdp_address)
+    }
+
+    /// The CPUs (empty without the `smp` feature).
+    pub fn cpus(&mut self) -> &mut [Cpu] {
+        if self.version < 5 || self.cpus == 0 {
+            return &mut [];
+        }
+        // SAFETY: cpu_count entries in the boot info's pages.
+        unsafe { slice::from_raw_parts_mut(self.cpus as *mut Cpu, self.cpu_count as usize) }
     }
 
     /// How far a relocatable kernel was moved from its link address

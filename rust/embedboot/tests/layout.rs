@@ -4,7 +4,7 @@
 //! `cc`.
 use std::{env, fs, mem, process::Command};
 
-use embedboot::{BootInfo, Framebuffer, MemoryRegion, Module, TlsTemplate};
+use embedboot::{BootInfo, Cpu, Framebuffer, MemoryRegion, Module, TlsTemplate};
 
 /// (Rust type, C struct, field, Rust offset, Rust size of the struct)
 macro_rules! fields {
@@ -29,6 +29,9 @@ fn layout_matches_the_c_header() {
         }
         TlsTemplate => "embedboot_tls_template" { start_address, file_size, mem_size, alignment }
         Module => "embedboot_module" { physical_address, virtual_address, size, cmdline }
+        Cpu => "embedboot_cpu" {
+            acpi_id, apic_id, goto_address, extra_argument, stack_top, state, reserved,
+        }
         BootInfo => "embedboot_boot_info" {
             magic, version, size, flags, firmware, memory_regions, memory_region_count,
             physical_memory_offset, recursive_index, rsdp_address, kernel_physical_start,
@@ -36,6 +39,7 @@ fn layout_matches_the_c_header() {
             stack_bottom, stack_top, boot_info_address, boot_info_size, framebuffer, tls,
             features, kernel_stack_pages, cmdline, cmdline_length, modules, module_count,
             tsc_frequency, timeline, kernel_slide, kernel_relocations, random_source, reserved,
+            cpus, cpu_count, bsp_apic_id,
         }
     };
     let header = concat!(env!("CARGO_MANIFEST_DIR"), "/../../include/embedboot.h");

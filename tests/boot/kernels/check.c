@@ -250,6 +250,8 @@ static void check_boot_info(const struct embedboot_boot_info *info)
     kprintf("check kernel: firmware %s\n",
             info->firmware == EMBEDBOOT_FIRMWARE_UEFI ? "UEFI" : "BIOS");
     check(info->kernel_entry == (uint64_t)_start, "entry point recorded");
+    check(info->cpus == 0 && info->cpu_count == 0 && info->bsp_apic_id == 0,
+          "no CPU list without the smp feature");
     check(info->kernel_virtual_start == (uint64_t)__kernel_start &&
           info->kernel_virtual_end == (uint64_t)__kernel_end, "kernel virtual range recorded");
     check(info->kernel_physical_start % 4096 == 0 && info->kernel_physical_start >= 0x100000,

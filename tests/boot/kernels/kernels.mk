@@ -160,3 +160,8 @@ $(TK)/fault-pie.elf: $(TK_SRC)/fault.c $(TK)/entry.o $(TK_DEPS)
 	$(call say,KERNEL,$@)
 	$(Q)$(call tk_pie_link,-fpie -static-pie,$<)
 test-kernels: $(TK)/fault-pie.elf
+
+$(TK)/smp.elf: $(TK_SRC)/smp.c $(TK)/entry.o $(TK_DEPS)
+	$(call say,KERNEL,$@)
+	$(Q)$(call tk_link,0xffffffff80000000,$<)
+test-kernels: $(TK)/smp.elf
