@@ -103,13 +103,6 @@ TEST(tls_template_recorded_and_second_refused)
     CHECK_EQ(check(), ELF_MULTIPLE_TLS);
 }
 
-struct bad_case {
-    const char *name;
-    void (*mutate)(void);
-    enum elf_error expect;
-    const char *text;
-};
-
 static void m_magic(void) { img.eh.e_ident[1] = 'X'; }
 static void m_class(void) { img.eh.e_ident[EI_CLASS] = 1; }
 static void m_endian(void) { img.eh.e_ident[EI_DATA] = 2; }
@@ -158,19 +151,14 @@ static const struct bad_case bad[] = {
     { "entry_outside", m_entry_outside, ELF_ENTRY_NOT_EXEC, "not inside an executable" },
 };
 
+static int check_error(void)
+{
+    return (int)check();
+}
+
 TEST(every_malformation_is_refused_with_its_message)
 {
-    char text[256];
-    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        make_valid();
-        bad[i].mutate();
-        enum elf_error e = check();
-        message(text, sizeof(text));
-        if (e != bad[i].expect || !strstr(text, bad[i].text)) {
-            fprintf(stderr, "    case %s: error %d, message '%s'\n", bad[i].name, e, text);
-            unit_failed = 1;
-        }
-    }
+    unit_bad_cases(bad, sizeof(bad) / sizeof(bad[0]), make_valid, check_error, message);
 }
 
 TEST(truncated_and_tiny_files)

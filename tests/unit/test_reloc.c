@@ -115,13 +115,6 @@ TEST(an_executable_at_zero_is_still_refused)
     CHECK_EQ(check(), ELF_SEG_LOW);
 }
 
-struct bad_case {
-    const char *name;
-    void (*mutate)(void);
-    enum elf_error expect;
-    const char *text;
-};
-
 static void m_jump_slot(void) { d.rela[2].r_info = INFO(1, 7); }
 static void m_irelative(void) { d.rela[0].r_info = INFO(0, 37); }
 static void m_unknown(void) { d.rela[0].r_info = INFO(0, 99); }
@@ -158,19 +151,19 @@ static const struct bad_case bad[] = {
     { "align", m_align, ELF_BAD_ALIGN, "alignment 0x3000 is not a power of two" },
 };
 
+static int check_error(void)
+{
+    return (int)check();
+}
+
+static void message(char *text, size_t n)
+{
+    elf_error_message(&why, text, n);
+}
+
 TEST(every_bad_relocation_is_refused_with_its_message)
 {
-    char text[300];
-    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        make_valid();
-        bad[i].mutate();
-        enum elf_error e = check();
-        elf_error_message(&why, text, sizeof(text));
-        if (e != bad[i].expect || !strstr(text, bad[i].text)) {
-            fprintf(stderr, "    case %s: error %d, message '%s'\n", bad[i].name, e, text);
-            unit_failed = 1;
-        }
-    }
+    unit_bad_cases(bad, sizeof(bad) / sizeof(bad[0]), make_valid, check_error, message);
 }
 
 /* Every single-byte corruption of the dynamic section, the relocations

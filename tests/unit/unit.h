@@ -30,6 +30,32 @@ extern int unit_failed;
 
 #define CHECK_STR_HAS(s, part) CHECK(strstr((s), (part)) != NULL)
 
+/* A table of malformed inputs: each case mutates a valid one, and the
+ * checker must refuse it with `expect` and a message containing `text`. */
+struct bad_case {
+    const char *name;
+    void (*mutate)(void);
+    int expect;
+    const char *text;
+};
+
+/* Run every case: make_valid, mutate, check (returns the error), message. */
+static inline void unit_bad_cases(const struct bad_case *c, unsigned n, void (*make_valid)(void),
+                                  int (*check)(void), void (*message)(char *, size_t))
+{
+    char text[300];
+    for (unsigned i = 0; i < n; i++) {
+        make_valid();
+        c[i].mutate();
+        int e = check();
+        message(text, sizeof(text));
+        if (e != c[i].expect || !strstr(text, c[i].text)) {
+            fprintf(stderr, "    case %s: error %d, message '%s'\n", c[i].name, e, text);
+            unit_failed = 1;
+        }
+    }
+}
+
 typedef void (*unit_fn)(void);
 struct unit_test {
     const char *name;
