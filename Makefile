@@ -493,6 +493,7 @@ bench:
 	$(Q)scripts/deps.sh
 	$(Q)bench/run.sh
 	$(Q)bench/linux.sh
+	$(Q)bench/xen.sh
 
 # The UEFI floor for the benchmarks: an application that exits at once.
 $(BUILD)/bench/efi-exit.efi: bench/efi-exit.c targets/uefi.mk

@@ -26,8 +26,8 @@ done
 # controllers): the floor, and raw 127-sector reads of 16 and 64 MiB.
 nasm -f bin -o $B/floor.bin bench/floor.asm && truncate -s 1M $B/floor.bin
 TK=build/tests/kernels
-img() {   # img NAME KERNEL: the embedboot image
-    make -s --no-print-directory KDIR=$B/$1 IMAGE=$B/$1.bin KERNEL=$2 image.bin >> $B/build.log 2>&1
+img() {   # img NAME KERNEL [make variables...]: the embedboot image
+    make -s --no-print-directory KDIR=$B/$1 IMAGE=$B/$1.bin KERNEL=$2 "${@:3}" image.bin >> $B/build.log 2>&1
 }
 grub() {  # grub NAME [PAYLOAD]: the GRUB image of the multiboot2 kernel
     nasm -f elf32 ${2:+-DPAYLOAD=\"$2\"} -o $B/$1.o bench/multiboot2.asm &&
@@ -55,7 +55,8 @@ efi_read() {   # efi_read MIB
 for mib in $sizes; do
     nasm -f bin -DSECTORS=$((mib * 2048)) -o $B/raw$mib.bin bench/rawread.asm &&
         truncate -s $(((mib + 1) << 20)) $B/raw$mib.bin &&
-        img p$mib $TK/payload-$mib.elf && grub grub-$mib $TK/payload-$mib.bin && efi_read $mib ||
+        img p$mib $TK/payload-$mib.elf && img u$mib $TK/payload-$mib.elf CMDLINE=unread &&
+        grub grub-$mib $TK/payload-$mib.bin && efi_read $mib ||
         { echo "bench: image build failed" >&2; exit 1; }
 done
 
@@ -69,6 +70,7 @@ for ifc in ide virtio; do
     for mib in $sizes; do
         cases+=("raw read $mib MiB $ifc|$B/raw$mib.bin|$ifc|$mib|||floor $ifc"
                 "embedboot $mib MiB $ifc|$B/p$mib.bin|$ifc|$mib|raw read $mib MiB $ifc|grub $mib MiB $ifc|floor $ifc"
+                "embedboot $mib MiB unread $ifc|$B/u$mib.bin|$ifc|$mib|raw read $mib MiB $ifc|grub $mib MiB $ifc|floor $ifc"
                 "grub $mib MiB $ifc|$B/grub-$mib.bin|$ifc|$mib|raw read $mib MiB $ifc||floor $ifc")
     done
     [ $smoke = 1 ] && [ $ifc = virtio ] && continue     # OVMF is slow to start
@@ -113,13 +115,13 @@ minmax() { tr ' ' '\n' | grep -v '^$' | sort -n | awk 'NR == 1 { lo = $1 } { hi 
 printf 'QEMU %s, TCG, %d run(s) each%s; times are whole-process wall time.\n\n' \
     "$(qemu-system-x86_64 --version | head -n 1 | awk '{ print $4 }')" "$runs" \
     "$([ $smoke = 1 ] && echo ", smoke test" || echo " after a warm-up")"
-printf '%-28s %9s %13s %11s %8s %12s %10s\n' case "median ms" "min-max ms" "over floor" "MiB/s" \
+printf '%-32s %9s %13s %11s %8s %12s %10s\n' case "median ms" "min-max ms" "over floor" "MiB/s" \
     "raw/this" "GRUB/this"
 failed=0
 for c in "${cases[@]}"; do
     IFS='|' read -r name image ifc mib raw grub floor <<< "$c"
     if grep -q FAIL <<< "${times[$name]}"; then
-        printf '%-28s %9s\n' "$name" FAILED
+        printf '%-32s %9s\n' "$name" FAILED
         failed=1
         continue
     fi
@@ -134,7 +136,7 @@ for c in "${cases[@]}"; do
     }
     [ -n "$raw" ] && ratio=$(ratio_to "$raw")
     [ -n "$grub" ] && vs_grub=$(ratio_to "$grub")
-    printf '%-28s %9s %13s %11s %8s %12s %10s\n' "$name" "$m" "$(minmax <<< "${times[$name]}")" \
+    printf '%-32s %9s %13s %11s %8s %12s %10s\n' "$name" "$m" "$(minmax <<< "${times[$name]}")" \
         "$over" "$rate" "$ratio" "$vs_grub"
 done
 

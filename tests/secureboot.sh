@@ -61,6 +61,25 @@ else
     [ $sb_ok = 1 ] && fail "Secure Boot: signed image build" "$(tail -n 3 "$LOGS/sb-check.build")"
 fi
 
+# 3b. A module and the command lines changed after signing, each with its
+# CRC-32 kept: each refused by name.
+echo "a module the signature covers" > "$T/sb-module.txt"
+if [ $sb_ok = 1 ] && build_image sb-mod $TK/check-high.elf SIGN_KEY="$plain_key" SIGN_CERT=$SB_CERT \
+        CMDLINE="signed command line" MODULES="$T/sb-module.txt signed arguments"; then
+    for piece in module0 strings; do
+        cp "$T/sb-mod/image.bin" "$T/sb-$piece.bin"
+        build/tests/patchimg "$T/sb-$piece.bin" $(( $(image_lba $T/sb-mod) * 512 )) \
+            "$(image_symbol $T/sb-mod _image_header)" 2 0x4242 keepcrc $piece ||
+            fail "Secure Boot: tampered $piece" "patchimg could not keep its CRC"
+    done
+    sb_error sb-tampered-module "$T/sb-module0.bin" \
+        "Secure Boot: module 0 on the disk does not match the SHA-256 digest signed into this application"
+    sb_error sb-tampered-strings "$T/sb-strings.bin" \
+        "Secure Boot: the command lines on the disk does not match the SHA-256 digest"
+else
+    [ $sb_ok = 1 ] && fail "Secure Boot: signed module image build" "$(tail -n 3 "$LOGS/sb-mod.build")"
+fi
+
 # 4. The firmware refuses an image that is not signed: OVMF's boot manager
 # says "Access Denied" for the disk and never starts the application.
 if [ $sb_ok = 1 ] && uefi_build check-high $TK/check-high.elf; then

@@ -1,16 +1,19 @@
-/* patchimg IMAGE BLOB_OFFSET HEADER_OFFSET AT VALUE [fixcrc|keepcrc]: set
- * the 16-bit word at byte AT of the kernel blob inside a built image to
+/* patchimg IMAGE BLOB_OFFSET HEADER_OFFSET AT VALUE [fixcrc|keepcrc [PIECE]]:
+ * set the 16-bit word at byte AT of the kernel blob inside a built image to
  * VALUE; with `fixcrc`, also rewrite the header's CRC-32 so that only stage
  * 4's own ELF validation can catch it (a kernel replaced after the build);
  * with `keepcrc`, change the 4 bytes after the word so that the blob's
  * CRC-32 stays what the header says, as anyone can (CRC-32 is linear): only
- * a digest signed into the EFI application catches that. */
+ * a digest signed into the EFI application catches that. PIECE (with
+ * keepcrc) patches another payload instead of the kernel: `module0` ...,
+ * or `strings` (the command lines), where c/payload_layout.c puts it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../c/crc32.h"
 #include "../../c/image_header.h"
+#include "../../c/payload_layout.h"
 
 /* Flip bits of the 4 bytes at k[at] so that the CRC of k (n bytes) becomes
  * `want`. For messages of one length, crc(x ^ e) = crc(x) ^ L(e) with L
@@ -62,20 +65,33 @@ int main(int argc, char **argv)
     struct image_header h;
     if (fseek(f, hdr, SEEK_SET) || fread(&h, sizeof(h), 1, f) != 1 || h.magic != IMAGE_HEADER_MAGIC)
         return 3;
-    unsigned char *k = malloc(h.kernel_size);
-    if (fseek(f, blob, SEEK_SET) || fread(k, 1, h.kernel_size, f) != h.kernel_size)
+    /* The piece: its offset, size and the CRC the header holds for it. */
+    uint64_t offset = 0, size = h.kernel_size;
+    uint32_t crc = h.kernel_crc32;
+    if (argc > 7 && !strcmp(argv[7], "strings")) {
+        offset = payload_offset(&h, payload_strings_piece(&h));
+        size = IMAGE_STRINGS_MAX, crc = h.strings_crc32;
+    } else if (argc > 7 && !strncmp(argv[7], "module", 6)) {
+        unsigned i = (unsigned)atoi(argv[7] + 6);
+        if (i >= h.module_count)
+            return 3;
+        offset = payload_offset(&h, i + 1);
+        size = h.module[i].size, crc = h.module[i].crc32;
+    }
+    unsigned char *k = malloc(size);
+    if (!k || (uint64_t)at + 6 > size || fseek(f, blob + (long)offset, SEEK_SET) ||
+        fread(k, 1, size, f) != size)
         return 3;
     k[at] = (unsigned char)value;
     k[at + 1] = (unsigned char)(value >> 8);
-    if (argc > 6 && !strcmp(argv[6], "keepcrc") &&
-        ((size_t)at + 6 > h.kernel_size || force_crc(k, h.kernel_size, at + 2, h.kernel_crc32)))
+    if (argc > 6 && !strcmp(argv[6], "keepcrc") && force_crc(k, size, at + 2, crc))
         return 4;
     if (argc > 6 && !strcmp(argv[6], "fixcrc")) {
         h.kernel_crc32 = crc32_update(0, k, h.kernel_size);
         fseek(f, hdr, SEEK_SET);
         fwrite(&h, sizeof(h), 1, f);
     }
-    fseek(f, blob, SEEK_SET);
-    fwrite(k, 1, h.kernel_size, f);
+    fseek(f, blob + (long)offset, SEEK_SET);
+    fwrite(k, 1, size, f);
     return fclose(f) ? 2 : 0;
 }

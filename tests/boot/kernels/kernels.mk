@@ -117,9 +117,9 @@ $(BUILD)/tests/mkbad: tests/bad/mkbad.c c/elf.h
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
 
-$(BUILD)/tests/patchimg: tests/bad/patchimg.c c/crc32.c c/crc32.h c/image_header.h
+$(BUILD)/tests/patchimg: tests/bad/patchimg.c c/crc32.c c/crc32.h c/image_header.h c/payload_layout.c c/payload_layout.h
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< c/crc32.c
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< c/crc32.c c/payload_layout.c
 
 test-tools: $(BUILD)/tests/mkbad $(BUILD)/tests/patchimg
 
@@ -128,7 +128,7 @@ test-kernels: $(TK)/check-high.elf $(TK)/check-low.elf $(TK)/check-pie.elf $(TK)
 
 $(BUILD)/tests/ppmtool: tests/boot/ppmtool.c c/crc32.c c/crc32.h
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< c/crc32.c
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< c/crc32.c c/payload_layout.c
 
 test-tools: $(BUILD)/tests/ppmtool
 
