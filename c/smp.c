@@ -149,11 +149,10 @@ static struct ap_boot *copy_trampoline(const struct boot_layout *layout)
     return p;
 }
 
-/* INIT, STARTUP, STARTUP again if it has not answered, then wait. */
+/* STARTUP, STARTUP again if it has not answered, then wait (the CPU had
+ * its INIT already). */
 static int start_one(const struct lapic *lapic, struct ap_boot *p, uint32_t apic_id, uint8_t page)
 {
-    lapic_send_init(lapic, apic_id);
-    delay_us(INIT_WAIT_US);
     for (int startup = 0; startup < 2 && !p->answered; startup++) {
         lapic_send_startup(lapic, apic_id, page);
         delay_us(STARTUP_WAIT_US);
@@ -161,6 +160,23 @@ static int start_one(const struct lapic *lapic, struct ap_boot *p, uint32_t apic
     for (unsigned ms = 0; ms < AP_ANSWER_MS && !p->answered; ms++)
         delay_us(1000);
     return p->answered;
+}
+
+/* A CPU the local APIC can address in its mode. */
+static int addressable(const struct lapic *lapic, uint32_t apic_id)
+{
+    return lapic->x2apic || apic_id < 255;
+}
+
+/* INIT to every AP at once, then the SDM's 10 ms for all of them, not for
+ * each: they wait for their STARTUP, which comes one CPU at a time. */
+static void init_all(const struct smp_layout *smp, const struct embedboot_cpu *cpu,
+                     const struct lapic *lapic)
+{
+    for (unsigned i = 0; i < smp->count; i++)
+        if (i != smp->bsp && addressable(lapic, cpu[i].apic_id))
+            lapic_send_init(lapic, cpu[i].apic_id);
+    delay_us(INIT_WAIT_US);
 }
 
 void smp_start(const struct boot_layout *layout)
@@ -180,6 +196,7 @@ void smp_start(const struct boot_layout *layout)
     }
     struct ap_boot *p = copy_trampoline(layout);
     struct lapic lapic = lapic_open();
+    init_all(smp, cpu, &lapic);
     for (unsigned i = 0; i < smp->count; i++) {
         if (i == smp->bsp)
             continue;
@@ -188,7 +205,7 @@ void smp_start(const struct boot_layout *layout)
         p->stack_top = cpu[i].stack_top;
         p->answered = 0;
         __asm__ volatile("" ::: "memory");        /* the block is complete before the IPIs */
-        if ((lapic.x2apic || cpu[i].apic_id < 255) &&
+        if (addressable(&lapic, cpu[i].apic_id) &&
             start_one(&lapic, p, cpu[i].apic_id, (uint8_t)(layout->machine->ap_trampoline >> 12))) {
             cpu[i].state = EMBEDBOOT_CPU_WAITING;
             started++;
