@@ -8,6 +8,11 @@ static int sums_to_zero(const volatile uint8_t *p, uint32_t n)
     return sum == 0;
 }
 
+uint32_t acpi_le32(const volatile uint8_t *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 int acpi_is_rsdp(const volatile uint8_t *p, uint64_t room)
 {
     static const char sig[8] = { 'R', 'S', 'D', ' ', 'P', 'T', 'R', ' ' };
@@ -18,18 +23,13 @@ int acpi_is_rsdp(const volatile uint8_t *p, uint64_t room)
         return 0;
     if (p[15] < 2)                                   /* ACPI 1.0: 20 bytes */
         return 1;
-    uint32_t length = p[20] | p[21] << 8 | p[22] << 16 | (uint32_t)p[23] << 24;
+    uint32_t length = acpi_le32(p + 20);
     return length >= 36 && length <= room && sums_to_zero(p, length);
-}
-
-static uint32_t le32(const volatile uint8_t *p)
-{
-    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static uint64_t le64(const volatile uint8_t *p)
 {
-    return le32(p) | (uint64_t)le32(p + 4) << 32;
+    return acpi_le32(p) | (uint64_t)acpi_le32(p + 4) << 32;
 }
 
 /* A table at `at` with a sane length below `limit` and a zero sum. */
@@ -38,7 +38,7 @@ static const uint8_t *valid_table(uint64_t at, uint64_t limit)
     const volatile uint8_t *p = (const volatile uint8_t *)at;
     if (!at || at >= limit || limit - at < sizeof(struct acpi_sdt_header))
         return 0;
-    uint32_t length = le32(p + 4);
+    uint32_t length = acpi_le32(p + 4);
     if (length < sizeof(struct acpi_sdt_header) || length > limit - at || !sums_to_zero(p, length))
         return 0;
     return (const uint8_t *)at;
@@ -53,15 +53,15 @@ const uint8_t *acpi_find_table(uint64_t rsdp, const char sig[4], uint64_t limit)
 {
     const volatile uint8_t *r = (const volatile uint8_t *)rsdp;
     int xsdt = r[15] >= 2 && le64(r + 24) != 0;
-    const uint8_t *root = valid_table(xsdt ? le64(r + 24) : le32(r + 16), limit);
+    const uint8_t *root = valid_table(xsdt ? le64(r + 24) : acpi_le32(r + 16), limit);
     unsigned entry = xsdt ? 8 : 4;
 
     if (!root || !is(root, xsdt ? "XSDT" : "RSDT"))
         return 0;
-    uint32_t count = (le32(root + 4) - sizeof(struct acpi_sdt_header)) / entry;
+    uint32_t count = (acpi_le32(root + 4) - sizeof(struct acpi_sdt_header)) / entry;
     for (uint32_t i = 0; i < count; i++) {
         const uint8_t *at = root + sizeof(struct acpi_sdt_header) + i * entry;
-        const uint8_t *table = valid_table(xsdt ? le64(at) : le32(at), limit);
+        const uint8_t *table = valid_table(xsdt ? le64(at) : acpi_le32(at), limit);
         if (table && is(table, sig))
             return table;
     }

@@ -6,6 +6,9 @@
 
 #include <stdint.h>
 
+/* The little-endian 32-bit value at p (tables need not be aligned). */
+uint32_t acpi_le32(const volatile uint8_t *p);
+
 /* A valid RSDP at p, with `room` readable bytes there. */
 int acpi_is_rsdp(const volatile uint8_t *p, uint64_t room);
 

@@ -353,16 +353,10 @@ static void map_recursive(struct boot_layout *layout, struct vspace *vs)
 /* Configured regions are not free for the chosen ones. */
 static void reserve_configured(struct vspace *vs, const struct boot_layout *layout)
 {
-    const struct image_header *hdr = layout->hdr;
-    if (hdr->configured & CONFIG_STACK_ADDRESS)
-        vspace_mark_range(vs, hdr->kernel_stack_address,
-                          (hdr->kernel_stack_pages + 1ull) * PAGE_SIZE);
-    if (hdr->configured & CONFIG_BOOT_INFO_ADDRESS)
-        vspace_mark_range(vs, hdr->boot_info_address, layout->info_pages * PAGE_SIZE);
-    if (hdr->configured & CONFIG_PHYSICAL_MEMORY_OFFSET)
-        vspace_mark_range(vs, hdr->physical_memory_offset, layout->phys_size);
-    if (hdr->configured & CONFIG_MODULE_ADDRESS)
-        vspace_mark_range(vs, hdr->module_address, boot_modules_pages(layout) * PAGE_SIZE);
+    struct config_sizes sizes = real_sizes(layout);
+    struct config_region r[CONFIG_REGIONS_MAX];
+    for (unsigned i = 0, n = config_regions(layout->hdr, &sizes, r); i < n; i++)
+        vspace_mark_range(vs, r[i].start, r[i].size);
 }
 
 /* A relocatable kernel: its base (at random with kaslr, else the fixed

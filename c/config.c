@@ -21,12 +21,6 @@ const char *config_key_name(enum config_key key)
     }
 }
 
-struct region {
-    enum config_key key;
-    const char *what;
-    uint64_t start, size;
-};
-
 __attribute__((format(printf, 5, 6)))
 static int bad(enum config_key *out, enum config_key key, char *why, size_t n, const char *fmt, ...)
 {
@@ -38,7 +32,7 @@ static int bad(enum config_key *out, enum config_key key, char *why, size_t n, c
     return -1;
 }
 
-static int check_region(const struct region *r, enum config_key *key, char *why, size_t n)
+static int check_region(const struct config_region *r, enum config_key *key, char *why, size_t n)
 {
     uint64_t last = r->start + r->size - 1;
     if (r->start % PAGE_SIZE)
@@ -59,22 +53,21 @@ static int overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
     return a < b + bs && b < a + as;
 }
 
-/* The regions the configuration fixes, with their sizes. */
-static unsigned configured_regions(const struct image_header *hdr, const struct config_sizes *sizes,
-                                   struct region r[4])
+unsigned config_regions(const struct image_header *hdr, const struct config_sizes *sizes,
+                        struct config_region r[CONFIG_REGIONS_MAX])
 {
     unsigned count = 0;
     if (hdr->configured & CONFIG_STACK_ADDRESS)
-        r[count++] = (struct region){ KEY_STACK_ADDRESS, "the kernel stack", hdr->kernel_stack_address,
+        r[count++] = (struct config_region){ KEY_STACK_ADDRESS, "the kernel stack", hdr->kernel_stack_address,
                                       ((uint64_t)hdr->kernel_stack_pages + 1) * PAGE_SIZE };
     if (hdr->configured & CONFIG_PHYSICAL_MEMORY_OFFSET)
-        r[count++] = (struct region){ KEY_PHYSICAL_MEMORY_OFFSET, "the physical memory mapping",
+        r[count++] = (struct config_region){ KEY_PHYSICAL_MEMORY_OFFSET, "the physical memory mapping",
                                       hdr->physical_memory_offset, sizes->physical_memory };
     if (hdr->configured & CONFIG_BOOT_INFO_ADDRESS)
-        r[count++] = (struct region){ KEY_BOOT_INFO_ADDRESS, "the boot info", hdr->boot_info_address,
+        r[count++] = (struct config_region){ KEY_BOOT_INFO_ADDRESS, "the boot info", hdr->boot_info_address,
                                       sizes->boot_info };
     if (hdr->configured & CONFIG_MODULE_ADDRESS)
-        r[count++] = (struct region){ KEY_MODULE_ADDRESS, "the modules", hdr->module_address,
+        r[count++] = (struct config_region){ KEY_MODULE_ADDRESS, "the modules", hdr->module_address,
                                       sizes->modules };
     return count;
 }
@@ -84,14 +77,13 @@ static unsigned configured_regions(const struct image_header *hdr, const struct 
 void config_kernel_place(const struct image_header *hdr, const struct load_plan *plan,
                          const struct config_sizes *sizes, struct kernel_place *place)
 {
-    struct region r[4];
+    struct config_region r[CONFIG_REGIONS_MAX];
     if (hdr->features & FEATURE_KASLR)
         kernel_place_init(place, plan, hdr->kaslr_start, hdr->kaslr_size);
     else                                /* exactly one candidate, if it is aligned */
-        kernel_place_init(place, plan, hdr->kernel_base,
-                          plan->vend - (plan->vstart & ~(plan->align - 1)));
+        kernel_place_init(place, plan, hdr->kernel_base, kernel_place_span(plan));
     kernel_place_avoid(place, 0, IDENTITY_SLOT);
-    for (unsigned i = 0, count = configured_regions(hdr, sizes, r); i < count; i++)
+    for (unsigned i = 0, count = config_regions(hdr, sizes, r); i < count; i++)
         kernel_place_avoid(place, r[i].start, r[i].size);
 }
 
@@ -121,8 +113,8 @@ static int check_placement(const struct image_header *hdr, const struct load_pla
 {
     int kaslr = (hdr->features & FEATURE_KASLR) != 0;
     uint64_t start = kaslr ? hdr->kaslr_start : hdr->kernel_base;
-    uint64_t span = plan->vend - (plan->vstart & ~(plan->align - 1));
-    struct region range = { kaslr ? KEY_KASLR_RANGE_START : KEY_KERNEL_BASE,
+    uint64_t span = kernel_place_span(plan);
+    struct config_region range = { kaslr ? KEY_KASLR_RANGE_START : KEY_KERNEL_BASE,
                             kaslr ? "the kaslr range" : "the kernel", start,
                             kaslr ? hdr->kaslr_size : span };
     struct kernel_place place;
@@ -147,7 +139,7 @@ static int check_placement(const struct image_header *hdr, const struct load_pla
 int config_check(const struct image_header *hdr, const struct load_plan *plan,
                  const struct config_sizes *sizes, enum config_key *key, char *why, size_t n)
 {
-    struct region r[4];
+    struct config_region r[CONFIG_REGIONS_MAX];
 
     if ((hdr->framebuffer_width || hdr->framebuffer_height) && (hdr->features & FEATURE_VGA_320X200))
         return bad(key, KEY_FRAMEBUFFER, why, n, "conflicts with the vga_320x200 feature: "
@@ -163,7 +155,7 @@ int config_check(const struct image_header *hdr, const struct load_plan *plan,
                    "(MODULES=)");
     if (check_relocation_settings(hdr, plan, key, why, n))
         return -1;
-    unsigned count = configured_regions(hdr, sizes, r);
+    unsigned count = config_regions(hdr, sizes, r);
     for (unsigned i = 0; i < count; i++) {
         if (check_region(&r[i], key, why, n))
             return -1;

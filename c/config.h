@@ -36,6 +36,19 @@ struct config_sizes {
     uint64_t modules;           /* bytes the modules take, each page-rounded */
 };
 
+/* A region the configuration fixes (the stack with its guard page, the
+ * physical-memory window, the boot info, the modules), with its key. */
+struct config_region {
+    enum config_key key;
+    const char *what;
+    uint64_t start, size;
+};
+#define CONFIG_REGIONS_MAX 4
+
+/* The configured regions with these sizes; returns how many. */
+unsigned config_regions(const struct image_header *hdr, const struct config_sizes *sizes,
+                        struct config_region r[CONFIG_REGIONS_MAX]);
+
 /* 0, or -1 with the key at fault and a message in why. */
 int config_check(const struct image_header *hdr, const struct load_plan *plan,
                  const struct config_sizes *sizes, enum config_key *key, char *why, size_t n);

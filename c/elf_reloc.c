@@ -102,16 +102,17 @@ static int symbol(const uint8_t *image, const struct elf_relocs *t, uint64_t ind
 static void symbol_name(const uint8_t *image, const struct load_plan *plan,
                         const struct dynamic *d, const struct elf64_sym *s, char *out, size_t n)
 {
-    uint64_t end = 0, strtab = file_offset(plan, d->val[DT_STRTAB], d->val[DT_STRSZ], &end);
-    out[0] = 0;
-    if (!has(d, DT_STRTAB) || strtab == NO_OFFSET || s->st_name >= d->val[DT_STRSZ])
-        return;
+    uint64_t size = d->val[DT_STRSZ];
+    uint64_t strtab = has(d, DT_STRTAB) ? file_offset(plan, d->val[DT_STRTAB], size, 0) : NO_OFFSET;
     size_t i = 0;
-    for (; i + 1 < n && s->st_name + i < d->val[DT_STRSZ] && image[strtab + s->st_name + i]; i++)
-        out[i] = (char)image[strtab + s->st_name + i];
+    if (strtab != NO_OFFSET)
+        for (; i + 1 < n && s->st_name + i < size && image[strtab + s->st_name + i]; i++)
+            out[i] = (char)image[strtab + s->st_name + i];
     out[i] = 0;
 }
 
+/* The symbol a relocation of type 64 or GLOB_DAT names is in the table,
+ * and defined (or weak). r->where is already the relocation's target. */
 static int check_symbol(const uint8_t *image, struct load_plan *plan, const struct dynamic *d,
                         const struct elf64_rela *e, uint64_t i, struct elf_result *r)
 {
@@ -119,12 +120,9 @@ static int check_symbol(const uint8_t *image, struct load_plan *plan, const stru
     uint64_t index = e->r_info >> 32;
     if (index == 0)
         return 0;                    /* no symbol: S is 0 */
-    if (symbol(image, &plan->relocs, index, &s)) {
-        r->where = e->r_offset;
+    if (symbol(image, &plan->relocs, index, &s))
         return elf_fail(r, ELF_RELOC_SYMBOL, (unsigned)i, index);
-    }
     if (s.st_shndx == SHN_UNDEF && (s.st_info >> 4) != STB_WEAK) {
-        r->where = e->r_offset;
         symbol_name(image, plan, d, &s, r->name, sizeof(r->name));
         return elf_fail(r, ELF_RELOC_UNDEFINED, (unsigned)i, e->r_info & 0xffffffff);
     }

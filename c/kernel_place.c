@@ -1,5 +1,10 @@
 #include "kernel_place.h"
 
+uint64_t kernel_place_span(const struct load_plan *plan)
+{
+    return plan->vend - (plan->vstart & ~(plan->align - 1));
+}
+
 void kernel_place_init(struct kernel_place *p, const struct load_plan *plan, uint64_t start,
                        uint64_t size)
 {
@@ -7,7 +12,7 @@ void kernel_place_init(struct kernel_place *p, const struct load_plan *plan, uin
     uint64_t first = (start + step - 1) & ~(step - 1);
 
     p->link_base = plan->vstart & ~(step - 1);
-    p->span = plan->vend - p->link_base;
+    p->span = kernel_place_span(plan);
     p->first = first;
     p->step = step;
     p->avoid_count = 0;

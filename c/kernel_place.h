@@ -20,6 +20,10 @@ struct kernel_place {
     struct { uint64_t lo, hi; } avoid[KERNEL_PLACE_AVOID];   /* excluded k, inclusive, sorted */
 };
 
+/* Bytes from the kernel's lowest page, aligned down to its alignment, to
+ * the end of its last segment: what a base must have room for. */
+uint64_t kernel_place_span(const struct load_plan *plan);
+
 /* The candidates for `plan` in the range (size 0: none). */
 void kernel_place_init(struct kernel_place *p, const struct load_plan *plan, uint64_t start,
                        uint64_t size);

@@ -1,20 +1,11 @@
 #include "madt.h"
 
-#include <string.h>
-
 #include "acpi.h"
 
 #define MADT_ENTRIES       (sizeof(struct acpi_sdt_header) + 8)   /* after the LAPIC address and flags */
 #define MADT_LOCAL_APIC    0
 #define MADT_LOCAL_X2APIC  9
 #define MADT_ENABLED       1u        /* flags bit 0; bit 1 (online capable) is a hot-plug slot */
-
-static uint32_t le32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
 
 static int listed(const struct madt_cpu *cpus, unsigned n, uint32_t apic_id)
 {
@@ -27,12 +18,12 @@ static int listed(const struct madt_cpu *cpus, unsigned n, uint32_t apic_id)
 /* One entry as a CPU, if it is an enabled processor. */
 static int entry_cpu(const uint8_t *e, uint8_t length, struct madt_cpu *cpu)
 {
-    if (e[0] == MADT_LOCAL_APIC && length >= 8 && (le32(e + 4) & MADT_ENABLED)) {
+    if (e[0] == MADT_LOCAL_APIC && length >= 8 && (acpi_le32(e + 4) & MADT_ENABLED)) {
         *cpu = (struct madt_cpu){ e[2], e[3] };
         return 1;
     }
-    if (e[0] == MADT_LOCAL_X2APIC && length >= 16 && (le32(e + 8) & MADT_ENABLED)) {
-        *cpu = (struct madt_cpu){ le32(e + 12), le32(e + 4) };
+    if (e[0] == MADT_LOCAL_X2APIC && length >= 16 && (acpi_le32(e + 8) & MADT_ENABLED)) {
+        *cpu = (struct madt_cpu){ acpi_le32(e + 12), acpi_le32(e + 4) };
         return 1;
     }
     return 0;
@@ -40,7 +31,7 @@ static int entry_cpu(const uint8_t *e, uint8_t length, struct madt_cpu *cpu)
 
 unsigned madt_cpus(const uint8_t *madt, struct madt_cpu *out, unsigned max, int *more)
 {
-    uint32_t length = le32(madt + 4);
+    uint32_t length = acpi_le32(madt + 4);
     unsigned n = 0;
 
     *more = 0;

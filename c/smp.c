@@ -14,7 +14,6 @@
 
 #define GiB               (1ull << 30)
 #define TRANSITION_PAGES  6            /* PML4, PDPT, 4 PDs of 2 MiB pages */
-#define PDE_LARGE         (1ull << 7)
 #define INIT_WAIT_US      10000        /* the SDM's MP initialisation: 10 ms after INIT, */
 #define STARTUP_WAIT_US   200          /* 200 us after each STARTUP */
 
@@ -88,7 +87,7 @@ static void build_transition_tables(struct boot_layout *layout)
         uint64_t *pd = pml4 + 512 * (2 + g);
         pdpt[g] = (uint64_t)pd | PTE_P | PTE_W;
         for (uint64_t i = 0; i < 512; i++)
-            pd[i] = (g * GiB + i * 2 * 0x100000ull) | PTE_P | PTE_W | PDE_LARGE;
+            pd[i] = (g * GiB + i * 2 * 0x100000ull) | PTE_P | PTE_W | PTE_PS;
     }
     layout->smp.transition_pml4 = base;
 }
