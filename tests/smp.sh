@@ -3,7 +3,8 @@
 # info's list, starts each on kernel code through its goto_address, and
 # checks that each increments a shared counter and reports its own APIC ID
 # once, on its own stack above a guard page: -smp 4 on pc and q35, SeaBIOS
-# and OVMF; -smp 1, a list of one. Two boots run at a time.
+# and OVMF (where they are started after ExitBootServices); -smp 1, a list
+# of one. Two boots run at a time.
 
 section "SMP: the other CPUs"
 
@@ -28,6 +29,10 @@ expect_smp() {
         fail "$name" "$(grep -a "FAILED\|unexpected\|did not answer\|error" "$log" | head -n 3 | tr -d '\r' | tr '\n' ' ')"
     elif ! grep -q "SMP: $started" "$log"; then
         fail "$name" "$(grep -a 'SMP' "$log" | tr -d '\r' | tr '\n' ' ')"
+    elif [[ "$name" == *uefi* ]] && [ "$cpus" -gt 1 ] &&
+         ! [ "$(grep -an 'boot services exited' "$log" | head -n 1 | cut -d: -f1)" -lt \
+             "$(grep -an 'SMP: .* application processors started' "$log" | cut -d: -f1)" ] 2>/dev/null; then
+        fail "$name" "the CPUs were not started after ExitBootServices"
     else
         pass "$name: $cpus CPUs listed, $(grep -c 'ran kernel code, reported 1 time' "$log") ran kernel code and reported their APIC ID once"
     fi
