@@ -76,7 +76,7 @@ all: example-kernel
 
 # The C is in three parts (README: Architecture): the firmware-neutral core
 # and the kernel protocols, which both front ends link, and each front end.
-CORE_SRCS  := boot_build boot_modules console_format serial string fmt crc32 elf_check elf_reloc memmap frames paging \
+CORE_SRCS  := boot_build boot_modules console_format serial string fmt checksum elf_check elf_reloc memmap frames paging \
               kernel_load kernel_place random smp madt lapic vspace config acpi video_mode bzimage kernel_kind multiboot_image \
               payload_layout measure timeline boot_catcher ksyms
 PROTO_SRCS := embedboot bootloader09 bootloader09_info linux linux_params multiboot multiboot_info
@@ -168,7 +168,7 @@ $(CATCHER_BLOB): $(BUILD)/catcher/catcher.bin
 KCHECK_SRCS   := embed/kcheck.c embed/readfile.c embed/report.c c/elf_check.c c/elf_reloc.c c/fmt.c \
                  c/bzimage.c c/kernel_kind.c c/multiboot_image.c
 MKHEADER_SRCS := embed/mkheader.c embed/manifest.c embed/toml.c embed/readfile.c embed/report.c \
-                 c/config.c c/kernel_place.c c/crc32.c c/sha256.c c/elf_check.c c/elf_reloc.c c/fmt.c c/bzimage.c c/kernel_kind.c \
+                 c/config.c c/kernel_place.c c/checksum.c c/sha256.c c/elf_check.c c/elf_reloc.c c/fmt.c c/bzimage.c c/kernel_kind.c \
                  c/multiboot_image.c
 
 BOOTIMAGE_CONFIG_SRCS := embed/bootimage_config.c embed/toml.c embed/readfile.c embed/report.c
@@ -517,7 +517,7 @@ unit_srcs_reloc  := c/elf_check.c c/elf_reloc.c c/kernel_place.c c/fmt.c
 unit_srcs_memmap := c/memmap.c
 unit_srcs_frames := c/frames.c
 unit_srcs_paging := c/paging.c c/kernel_load.c c/elf_check.c c/elf_reloc.c c/fmt.c
-unit_srcs_misc   := c/crc32.c c/fmt.c c/vspace.c c/acpi.c c/video_mode.c
+unit_srcs_misc   := c/checksum.c c/crc32.c c/fmt.c c/vspace.c c/acpi.c c/video_mode.c
 unit_srcs_bios   := c/bios/memory.c c/bios/rsdp.c c/memmap.c c/acpi.c
 unit_srcs_bootloader09 := c/proto/bootloader09_info.c
 unit_srcs_sha256 := c/sha256.c

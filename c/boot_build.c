@@ -9,7 +9,7 @@
 
 #include "config.h"
 #include "console.h"
-#include "crc32.h"
+#include "checksum.h"
 #include "fmt.h"
 #include "kernel_kind.h"
 #include "kernel_load.h"
@@ -66,16 +66,18 @@ static uint64_t kib(uint64_t pages)
     return pages * (PAGE_SIZE / 1024);
 }
 
-/* A payload as the header describes it: size, then CRC-32. */
+/* A payload as the header describes it: size, then checksum. */
 static void check_payload(const char *what, const uint8_t *bytes, uint64_t size,
-                          uint64_t expected_size, uint32_t expected_crc)
+                          uint64_t expected_size, struct checksum expected)
 {
     if (size != expected_size)
         panic("%s image corrupted: header says %llu bytes, the image holds %llu", what,
               (unsigned long long)expected_size, (unsigned long long)size);
-    uint32_t crc = crc32_update(0, bytes, size);
-    if (crc != expected_crc)
-        panic("%s image corrupted: CRC-32 0x%08x, expected 0x%08x", what, crc, expected_crc);
+    struct checksum got = checksum_of(bytes, size);
+    if (!checksum_equal(got, expected))
+        panic("%s image corrupted: checksum %016llx:%016llx, expected %016llx:%016llx", what,
+              (unsigned long long)got.sum, (unsigned long long)got.weighted,
+              (unsigned long long)expected.sum, (unsigned long long)expected.weighted);
 }
 
 static const uint8_t *relative(const int32_t *field)
@@ -124,16 +126,16 @@ void boot_check_kernel(struct boot_layout *layout, const struct image_header *hd
         hdr->size != sizeof(*hdr))
         panic("image header missing or of another version: rebuild the image");
     check_payload("kernel", payloads->kernel, payloads->kernel_size, hdr->kernel_size,
-                  hdr->kernel_crc32);
+                  hdr->kernel_check);
     check_payload("command lines", (const uint8_t *)payloads->strings, IMAGE_STRINGS_MAX,
-                  IMAGE_STRINGS_MAX, hdr->strings_crc32);
+                  IMAGE_STRINGS_MAX, hdr->strings_check);
     if (payloads->module_count != hdr->module_count)
         panic("image corrupted: the header lists %u modules, the image holds %u",
               hdr->module_count, payloads->module_count);
     for (unsigned i = 0; i < payloads->module_count; i++) {
         fmt_format(what, sizeof(what), "module %u", i);
         check_payload(what, payloads->module[i].data, payloads->module[i].size,
-                      hdr->module[i].size, hdr->module[i].crc32);
+                      hdr->module[i].size, hdr->module[i].check);
     }
     boot_check_payloads(layout, hdr, payloads);
 }

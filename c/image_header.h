@@ -7,8 +7,10 @@
 
 #include <stdint.h>
 
+#include "checksum.h"
+
 #define IMAGE_HEADER_MAGIC   0x48494245u   /* "EBIH" */
-#define IMAGE_HEADER_VERSION 5
+#define IMAGE_HEADER_VERSION 6
 #define IMAGE_STRINGS_MAX    4096           /* command lines, each with its NUL */
 #define IMAGE_MODULES_MAX    16
 
@@ -51,24 +53,25 @@ struct image_header {
     uint16_t version;
     uint16_t size;                  /* sizeof(struct image_header) */
     uint64_t kernel_size;           /* bytes in the blob */
-    uint32_t kernel_crc32;          /* CRC-32 (IEEE) of the blob */
     uint32_t kernel_stack_pages;    /* 4 KiB pages */
     uint32_t features;              /* FEATURE_*; stage 2 reads vga_320x200 */
     uint32_t configured;
+    uint32_t protocol;              /* enum image_protocol */
     uint64_t kernel_stack_address;  /* the guard page; the stack starts a page above */
     uint64_t physical_memory_offset;
     uint64_t boot_info_address;
     uint32_t framebuffer_width;     /* a VBE/GOP mode is wanted (stage 2 reads both) */
     uint32_t framebuffer_height;    /* both 0: VGA text */
-    uint32_t protocol;              /* enum image_protocol */
     uint32_t cmdline_length;        /* the kernel's, at strings[0], without the NUL */
     uint32_t module_count;          /* Linux: the initrd is module 0 */
-    uint32_t strings_crc32;         /* CRC-32 of the strings (IMAGE_STRINGS_MAX bytes) */
+    struct checksum kernel_check;   /* of the blob (c/checksum.h) */
+    struct checksum strings_check;  /* of the strings (IMAGE_STRINGS_MAX bytes) */
     struct image_module {
         uint64_t size;              /* bytes */
-        uint32_t crc32;             /* CRC-32 (IEEE) */
+        struct checksum check;
         uint16_t cmdline_offset;    /* into strings, NUL-terminated */
         uint16_t cmdline_length;
+        uint32_t reserved;
     } module[IMAGE_MODULES_MAX];
     uint64_t module_address;        /* native: where the first module is mapped */
     uint32_t boot_info_format;      /* native: enum boot_info_format */
@@ -89,7 +92,7 @@ enum boot_info_format {
     BOOT_INFO_BOOTLOADER_0_9 = 1,
 };
 
-_Static_assert(sizeof(struct image_header) == 120 + 16 * IMAGE_MODULES_MAX, "image header layout");
+_Static_assert(sizeof(struct image_header) == 144 + 32 * IMAGE_MODULES_MAX, "image header layout");
 
 /* The payloads' SHA-256 digests (mkheader's OUT.digests, _payload_digests),
  * linked into the EFI application only. Signed with it (SIGN_KEY), they

@@ -17,7 +17,7 @@
 
 #include "../c/bzimage.h"
 #include "../c/config.h"
-#include "../c/crc32.h"
+#include "../c/checksum.h"
 #include "../c/sha256.h"
 #include "../c/kernel_kind.h"
 #include "../c/multiboot_image.h"
@@ -276,7 +276,7 @@ static int add_module(const char *path, const char *args)
     }
     struct image_module *m = &s.h.module[s.h.module_count++];
     m->size = n;
-    m->crc32 = crc32_update(0, data, n);
+    m->check = checksum_of(data, n);
     sha256(data, n, digests.module[s.h.module_count - 1]);
     unmap_file(data, n);
     m->cmdline_length = (uint16_t)strlen(args);
@@ -335,8 +335,8 @@ int main(int argc, char **argv)
     s.h.version = IMAGE_HEADER_VERSION;
     s.h.size = sizeof(s.h);
     s.h.kernel_size = size;
-    s.h.kernel_crc32 = crc32_update(0, blob, size);
-    s.h.strings_crc32 = crc32_update(0, strings, sizeof(strings));
+    s.h.kernel_check = checksum_of(blob, size);
+    s.h.strings_check = checksum_of(strings, sizeof(strings));
     digests.magic = PAYLOAD_DIGESTS_MAGIC;
     digests.module_count = s.h.module_count;
     sha256(blob, size, digests.kernel);

@@ -108,16 +108,16 @@ expect_halt disk-error-stage2 "$T/cut-blob.bin" "disk read failed, BIOS status 0
 head -c 512 "$T/example/image.bin" > "$T/cut-loader.bin"
 expect_halt disk-error-stage1 "$T/cut-loader.bin" "embedboot: error: disk read failed"
 
-# A corrupted kernel blob is caught by the CRC-32 before it is parsed; a
-# kernel swapped after the build (CRC fixed up) by stage 4's ELF checks.
+# A corrupted kernel blob is caught by its checksum before it is parsed; a
+# kernel swapped after the build (checksum fixed up) by stage 4's ELF checks.
 kdir=$T/check-high
 blob=$(( $(image_lba $kdir) * 512 ))
 hdr=$(image_symbol $kdir _image_header)
 for c in corrupt hostile-machine hostile-phoff; do cp "$img" "$T/$c.bin"; done
 build/tests/patchimg "$T/corrupt.bin" $blob $hdr 0x1000 0x4242
-expect_halt corrupted-image "$T/corrupt.bin" "kernel image corrupted: CRC-32 0x"
-build/tests/patchimg "$T/hostile-machine.bin" $blob $hdr 18 183 fixcrc
+expect_halt corrupted-image "$T/corrupt.bin" "kernel image corrupted: checksum "
+build/tests/patchimg "$T/hostile-machine.bin" $blob $hdr 18 183 fixsum
 expect_halt hostile-kernel-machine "$T/hostile-machine.bin" \
     "kernel: not an x86-64 ELF (e_machine 183"
-build/tests/patchimg "$T/hostile-phoff.bin" $blob $hdr 34 0xfff0 fixcrc
+build/tests/patchimg "$T/hostile-phoff.bin" $blob $hdr 34 0xfff0 fixsum
 expect_halt hostile-kernel-phoff "$T/hostile-phoff.bin" "kernel: program header table at offset"

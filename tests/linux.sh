@@ -100,13 +100,13 @@ if sb_key=$(snakeoil_key) && build_image linux-sb "$VMLINUZ" INITRD="$LX/small.c
     else
         pass "linux-sb-tpm: Debian's kernel, signed image under Secure Boot: 'Secure boot enabled', and PCRs 8 and 9 read by its TPM driver equal the host's computation"
     fi
-    # The initrd changed after signing, its CRC-32 kept: refused by name.
+    # The initrd changed after signing, its checksum kept: refused by name.
     cp "$T/linux-sb/image.bin" "$T/linux-sb-initrd.bin"
     build/tests/patchimg "$T/linux-sb-initrd.bin" $(( $(image_lba $T/linux-sb) * 512 )) \
-        "$(image_symbol $T/linux-sb _image_header)" 64 0x4242 keepcrc module0 &&
+        "$(image_symbol $T/linux-sb _image_header)" 64 0x4242 keepsum module0 &&
         sb_error linux-sb-tampered-initrd "$T/linux-sb-initrd.bin" \
             "Secure Boot: the initrd on the disk does not match the SHA-256 digest signed into this application" ||
-        fail "linux-sb-tampered-initrd" "patchimg could not keep the initrd's CRC"
+        fail "linux-sb-tampered-initrd" "patchimg could not keep the initrd's checksum"
 else
     fail "linux-sb: build" "$(tail -n 3 "$LOGS/linux-sb.build" 2>/dev/null)"
 fi

@@ -69,14 +69,14 @@ boot disk-transient "$img" 60 -drive "$(blk transient)"
 expect_halt disk-permanent "$img" \
     "disk read failed, BIOS status 0x0C at LBA 0x$(printf %08X $lba)" -drive "$(blk permanent)"
 
-section "kernels swapped after the build (CRC fixed up)"
+section "kernels swapped after the build (checksum fixed up)"
 
 kdir=$T/check-high
 blob=$(( $(image_lba $kdir) * 512 ))
 hdr=$(image_symbol $kdir _image_header)
 while IFS='|' read -r name at value message; do
     cp "$img" "$T/$name.bin"
-    build/tests/patchimg "$T/$name.bin" $blob $hdr $at $value fixcrc
+    build/tests/patchimg "$T/$name.bin" $blob $hdr $at $value fixsum
     expect_halt hostile-$name "$T/$name.bin" "kernel: $message"
 done <<'HOSTILE'
 type|16|1|ELF type 1 is not an executable

@@ -45,32 +45,32 @@ if [ $sb_ok = 1 ] && build_image sb-check $TK/check-high.elf SIGN_KEY="$plain_ke
             "$(grep -a 'ecure boot' "$LOGS/sb-signed.serial" | tr -d '\r' | tr '\n' ' ')"
     expect_uefi_boot sb-signed-off "$img" "check kernel: secure boot off"
 
-    # 3. A kernel blob changed after signing, with its CRC-32 kept (4 more
-    # bytes changed to match): the CRC passes, the signed digest does not.
+    # 3. A kernel blob changed after signing, with its checksum kept (12 more
+    # bytes changed to match): the checksum passes, the signed digest does not.
     cp "$img" "$T/sb-tampered.bin"
     size=$(stat -c %s "$T/sb-check/kernel.stripped")
     if build/tests/patchimg "$T/sb-tampered.bin" $(( $(image_lba $T/sb-check) * 512 )) \
-        "$(image_symbol $T/sb-check _image_header)" $((size - 8)) 0x4242 keepcrc; then
+        "$(image_symbol $T/sb-check _image_header)" $((size - 8)) 0x4242 keepsum; then
         sb_error sb-tampered "$T/sb-tampered.bin" \
             "Secure Boot: the kernel on the disk does not match the SHA-256 digest signed into this application"
         expect_uefi_boot sb-tampered-off "$T/sb-tampered.bin" "check kernel: all [0-9]* checks passed"
     else
-        fail "Secure Boot: a tampered image" "patchimg could not keep the CRC"
+        fail "Secure Boot: a tampered image" "patchimg could not keep the checksum"
     fi
 else
     [ $sb_ok = 1 ] && fail "Secure Boot: signed image build" "$(tail -n 3 "$LOGS/sb-check.build")"
 fi
 
 # 3b. A module and the command lines changed after signing, each with its
-# CRC-32 kept: each refused by name.
+# checksum kept: each refused by name.
 echo "a module the signature covers" > "$T/sb-module.txt"
 if [ $sb_ok = 1 ] && build_image sb-mod $TK/check-high.elf SIGN_KEY="$plain_key" SIGN_CERT=$SB_CERT \
         CMDLINE="signed command line" MODULES="$T/sb-module.txt signed arguments"; then
     for piece in module0 strings; do
         cp "$T/sb-mod/image.bin" "$T/sb-$piece.bin"
         build/tests/patchimg "$T/sb-$piece.bin" $(( $(image_lba $T/sb-mod) * 512 )) \
-            "$(image_symbol $T/sb-mod _image_header)" 2 0x4242 keepcrc $piece ||
-            fail "Secure Boot: tampered $piece" "patchimg could not keep its CRC"
+            "$(image_symbol $T/sb-mod _image_header)" 2 0x4242 keepsum $piece ||
+            fail "Secure Boot: tampered $piece" "patchimg could not keep its checksum"
     done
     sb_error sb-tampered-module "$T/sb-module0.bin" \
         "Secure Boot: module 0 on the disk does not match the SHA-256 digest signed into this application"

@@ -90,8 +90,8 @@ uefi_build bigbss $TK/bigbss.elf &&
         "not enough memory: the kernel needs" "Out of Resources"
 
 # A kernel damaged on the disk, where the application on the ESP reads it
-# from (one copy, the blob stage 2 reads too): the CRC catches a flipped
-# byte; a kernel swapped with the CRC fixed up (in both copies of the
+# from (one copy, the blob stage 2 reads too): the checksum catches a
+# flipped byte; a kernel swapped with the checksum fixed up (in both copies of the
 # header, the loader's and the application's) is caught by the ELF checks.
 section_offset() {        # section_offset FILE SECTION -> its file offset
     printf '%d' $((16#$(objdump -h "$1" | awk -v s="$2" '$2 == s { print $6 }')))
@@ -102,13 +102,13 @@ hdr=$(image_symbol $kdir _image_header)
 esp=$(image_esp_offset "$img")
 for c in corrupt hostile; do cp "$img" "$T/uefi-$c.bin"; done
 build/tests/patchimg "$T/uefi-corrupt.bin" $blob $hdr 0x1000 0x4242
-build/tests/patchimg "$T/uefi-hostile.bin" $blob $hdr 18 183 fixcrc
+build/tests/patchimg "$T/uefi-hostile.bin" $blob $hdr 18 183 fixsum
 app=$T/uefi-hostile.efi
 MTOOLS_SKIP_CHECK=1 mcopy -o -i "$T/uefi-hostile.bin@@$esp" ::/EFI/BOOT/BOOTX64.EFI "$app"
 dd if="$T/uefi-hostile.bin" of="$app" bs=1 skip=$hdr seek=$(section_offset "$app" .image_h) \
     count=$((16#$(objdump -h "$app" | awk '$2 == ".image_h" { print $3 }'))) conv=notrunc status=none
 MTOOLS_SKIP_CHECK=1 mcopy -o -i "$T/uefi-hostile.bin@@$esp" "$app" ::/EFI/BOOT/BOOTX64.EFI
-expect_uefi_error uefi-corrupted-kernel "$T/uefi-corrupt.bin" "kernel image corrupted: CRC-32 0x" "Load Error"
+expect_uefi_error uefi-corrupted-kernel "$T/uefi-corrupt.bin" "kernel image corrupted: checksum " "Load Error"
 expect_uefi_error uefi-hostile-kernel "$T/uefi-hostile.bin" "kernel: not an x86-64 ELF (e_machine 183" "Load Error"
 
 # One copy: image.bin's application embeds no payload (it is smaller than

@@ -1,55 +1,76 @@
-/* patchimg IMAGE BLOB_OFFSET HEADER_OFFSET AT VALUE [fixcrc|keepcrc [PIECE]]:
+/* patchimg IMAGE BLOB_OFFSET HEADER_OFFSET AT VALUE [fixsum|keepsum [PIECE]]:
  * set the 16-bit word at byte AT of the kernel blob inside a built image to
- * VALUE; with `fixcrc`, also rewrite the header's CRC-32 so that only stage
- * 4's own ELF validation can catch it (a kernel replaced after the build);
- * with `keepcrc`, change the 4 bytes after the word so that the blob's
- * CRC-32 stays what the header says, as anyone can (CRC-32 is linear): only
- * a digest signed into the EFI application catches that. PIECE (with
- * keepcrc) patches another payload instead of the kernel: `module0` ...,
- * or `strings` (the command lines), where c/payload_layout.c puts it. */
+ * VALUE; with `fixsum`, also rewrite the header's checksum so that only
+ * stage 4's own ELF validation can catch it (a kernel replaced after the
+ * build); with `keepsum`, change three more 32-bit words next to it so that
+ * the payload's checksum stays what the header says, as anyone can (it is
+ * no digest): only a digest signed into the EFI application catches that.
+ * PIECE (with keepsum) patches another payload instead of the kernel:
+ * `module0` ..., or `strings` (the command lines), where
+ * c/payload_layout.c puts it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../c/crc32.h"
+#include "../../c/checksum.h"
 #include "../../c/image_header.h"
 #include "../../c/payload_layout.h"
 
-/* Flip bits of the 4 bytes at k[at] so that the CRC of k (n bytes) becomes
- * `want`. For messages of one length, crc(x ^ e) = crc(x) ^ L(e) with L
- * linear: solve L(e) = crc(k) ^ want over the 32 bits by elimination. */
-static int force_crc(unsigned char *k, size_t n, size_t at, uint32_t want)
+static int64_t floor_half(int64_t x)
 {
-    uint32_t base = crc32_update(0, k, n), column[32], pick[32];
-    for (int b = 0; b < 32; b++) {
-        k[at + b / 8] ^= (unsigned char)(1u << (b % 8));
-        column[b] = crc32_update(0, k, n) ^ base;
-        k[at + b / 8] ^= (unsigned char)(1u << (b % 8));
-        pick[b] = 1u << b;                 /* which bit flips make up column[b] */
-    }
-    uint32_t target = base ^ want, flips = 0;
-    for (int bit = 31, row = 0; bit >= 0; bit--) {   /* reduce to echelon form, high bit first */
-        int p = row;
-        while (p < 32 && !(column[p] >> bit & 1))
-            p++;
-        if (p == 32)
-            continue;
-        uint32_t c = column[p], k2 = pick[p];
-        column[p] = column[row], pick[p] = pick[row];
-        column[row] = c, pick[row] = k2;
-        for (int r = 0; r < 32; r++)
-            if (r != row && (column[r] >> bit & 1))
-                column[r] ^= c, pick[r] ^= k2;
-        if (target >> bit & 1)
-            target ^= c, flips ^= k2;
-        row++;
-    }
-    if (target)
+    return x >= 0 ? x / 2 : -((-x + 1) / 2);
+}
+
+static int64_t max3(int64_t a, int64_t b, int64_t c)
+{
+    return a > b ? (a > c ? a : c) : (b > c ? b : c);
+}
+
+static int64_t min3(int64_t a, int64_t b, int64_t c)
+{
+    return a < b ? (a < c ? a : c) : (b < c ? b : c);
+}
+
+static uint32_t word_at(const unsigned char *k, size_t i)
+{
+    uint32_t w;
+    memcpy(&w, k + 4 * i, 4);
+    return w;
+}
+
+/* Add d0, d1, d2 to the words j, j+1, j+2 of k (n bytes) so that its
+ * checksum becomes `want` again. With Da and Db what the sum and the
+ * weighted sum are over: d0 + d1 + d2 = -Da, and since word i counts
+ * (words - i) times, d1 + 2 d2 = Db - (words - j) Da =: R. So d2 = t,
+ * d1 = R - 2t, d0 = t - Da - R, for any t that keeps the three words
+ * inside 32 bits. */
+static int keep_sum(unsigned char *k, size_t n, size_t j, struct checksum want)
+{
+    const int64_t top = 0xffffffffll;
+    struct checksum now = checksum_of(k, n);
+    int64_t da = (int64_t)(now.sum - want.sum);
+    uint64_t words = (n + 3) / 4;
+    int64_t r = (int64_t)((now.weighted - want.weighted) - (words - j) * (uint64_t)da);
+    int64_t w0 = word_at(k, j), w1 = word_at(k, j + 1), w2 = word_at(k, j + 2);
+    int64_t lo = max3(-w2, -floor_half(top - w1 - r), da + r - w0);
+    int64_t hi = min3(top - w2, floor_half(w1 + r), top + da + r - w0);
+    if (lo > hi)
         return -1;
-    for (int b = 0; b < 32; b++)
-        if (flips >> b & 1)
-            k[at + b / 8] ^= (unsigned char)(1u << (b % 8));
-    return crc32_update(0, k, n) == want ? 0 : -1;
+    uint32_t v[3] = { (uint32_t)(w0 + lo - da - r), (uint32_t)(w1 + r - 2 * lo), (uint32_t)(w2 + lo) };
+    memcpy(k + 4 * j, v, sizeof(v));
+    return checksum_equal(checksum_of(k, n), want) ? 0 : -1;
+}
+
+/* Three whole words clear of the 2 patched bytes at `at`: after them if
+ * they fit, else before. */
+static int keep_sum_near(unsigned char *k, size_t n, size_t at, struct checksum want)
+{
+    size_t after = (at + 2 + 3) / 4;
+    if ((after + 3) * 4 <= n)
+        return keep_sum(k, n, after, want);
+    if (at / 4 >= 3)
+        return keep_sum(k, n, at / 4 - 3, want);
+    return -1;
 }
 
 int main(int argc, char **argv)
@@ -65,29 +86,29 @@ int main(int argc, char **argv)
     struct image_header h;
     if (fseek(f, hdr, SEEK_SET) || fread(&h, sizeof(h), 1, f) != 1 || h.magic != IMAGE_HEADER_MAGIC)
         return 3;
-    /* The piece: its offset, size and the CRC the header holds for it. */
+    /* The piece: its offset, size and the checksum the header holds for it. */
     uint64_t offset = 0, size = h.kernel_size;
-    uint32_t crc = h.kernel_crc32;
+    struct checksum sum = h.kernel_check;
     if (argc > 7 && !strcmp(argv[7], "strings")) {
         offset = payload_offset(&h, payload_strings_piece(&h));
-        size = IMAGE_STRINGS_MAX, crc = h.strings_crc32;
+        size = IMAGE_STRINGS_MAX, sum = h.strings_check;
     } else if (argc > 7 && !strncmp(argv[7], "module", 6)) {
         unsigned i = (unsigned)atoi(argv[7] + 6);
         if (i >= h.module_count)
             return 3;
         offset = payload_offset(&h, i + 1);
-        size = h.module[i].size, crc = h.module[i].crc32;
+        size = h.module[i].size, sum = h.module[i].check;
     }
     unsigned char *k = malloc(size);
-    if (!k || (uint64_t)at + 6 > size || fseek(f, blob + (long)offset, SEEK_SET) ||
+    if (!k || (uint64_t)at + 2 > size || fseek(f, blob + (long)offset, SEEK_SET) ||
         fread(k, 1, size, f) != size)
         return 3;
     k[at] = (unsigned char)value;
     k[at + 1] = (unsigned char)(value >> 8);
-    if (argc > 6 && !strcmp(argv[6], "keepcrc") && force_crc(k, size, at + 2, crc))
+    if (argc > 6 && !strcmp(argv[6], "keepsum") && keep_sum_near(k, size, (size_t)at, sum))
         return 4;
-    if (argc > 6 && !strcmp(argv[6], "fixcrc")) {
-        h.kernel_crc32 = crc32_update(0, k, h.kernel_size);
+    if (argc > 6 && !strcmp(argv[6], "fixsum")) {
+        h.kernel_check = checksum_of(k, h.kernel_size);
         fseek(f, hdr, SEEK_SET);
         fwrite(&h, sizeof(h), 1, f);
     }

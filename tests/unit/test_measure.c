@@ -52,8 +52,8 @@ static void setup(uint32_t protocol)
     hdr.protocol = protocol;
     hdr.cmdline_length = 5;
     hdr.module_count = 2;
-    hdr.module[0] = (struct image_module){ sizeof(mod0), 0, 6, 9 };
-    hdr.module[1] = (struct image_module){ sizeof(mod1), 0, 16, 0 };
+    hdr.module[0] = (struct image_module){ .size = sizeof(mod0), .cmdline_offset = 6, .cmdline_length = 9 };
+    hdr.module[1] = (struct image_module){ .size = sizeof(mod1), .cmdline_offset = 16 };
     payloads = (struct boot_payloads){ kernel, sizeof(kernel), strings, 2,
                                        { { mod0, sizeof(mod0) }, { mod1, sizeof(mod1) } } };
 }

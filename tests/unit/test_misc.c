@@ -1,12 +1,100 @@
-/* CRC-32, the formatter, the address-space slots and the mode choice. */
+/* The payload checksum, CRC-32 (the test kernels' check), the formatter, the address-space slots and the mode choice. */
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "../../c/checksum.h"
 #include "../../c/crc32.h"
 #include "../../c/fmt.h"
 #include "../../c/vspace.h"
 #include "../../c/video_mode.h"
 #include "unit.h"
+
+/* The definition in checksum.h, word by word. */
+static struct checksum checksum_reference(const uint8_t *p, uint64_t len)
+{
+    uint64_t words = (len + 3) / 4, sum = 0, weighted = 0;
+    for (uint64_t i = 0; i < words; i++) {
+        uint32_t w = 0;
+        for (unsigned k = 0; k < 4 && 4 * i + k < len; k++)
+            w |= (uint32_t)p[4 * i + k] << (8 * k);
+        sum += w;
+        weighted += (words - i) * (uint64_t)w;
+    }
+    return (struct checksum){ sum, weighted };
+}
+
+TEST(checksum_known_values)
+{
+    struct checksum c = checksum_of("", 0);
+    CHECK_EQ(c.sum, 0);
+    CHECK_EQ(c.weighted, 0);
+    c = checksum_of("abcdefgh", 8);                 /* words 0x64636261, 0x68676665 */
+    CHECK_EQ(c.sum, 0x64636261ull + 0x68676665ull);
+    CHECK_EQ(c.weighted, 2 * 0x64636261ull + 0x68676665ull);
+    c = checksum_of("abcdefghi", 9);                /* a third word, 0x00000069 */
+    CHECK_EQ(c.sum, 0x64636261ull + 0x68676665ull + 0x69);
+    CHECK_EQ(c.weighted, 3 * 0x64636261ull + 2 * 0x68676665ull + 0x69);
+}
+
+TEST(checksum_matches_its_definition_at_every_length_and_alignment)
+{
+    static uint8_t buf[300 + 8];
+    for (unsigned i = 0; i < sizeof(buf); i++)
+        buf[i] = (uint8_t)(i * 167 + 13);
+    for (unsigned off = 0; off < 8; off++)
+        for (unsigned len = 0; len <= 300; len++) {
+            struct checksum got = checksum_of(buf + off, len);
+            struct checksum want = checksum_reference(buf + off, len);
+            CHECK_EQ(got.sum, want.sum);
+            CHECK_EQ(got.weighted, want.weighted);
+        }
+    memset(buf, 0xff, sizeof(buf));                /* the largest words: no carry lost */
+    struct checksum ones = checksum_of(buf, 256);
+    CHECK_EQ(ones.sum, 64 * 0xffffffffull);
+    CHECK_EQ(ones.weighted, (64 * 65 / 2) * 0xffffffffull);
+}
+
+/* What checksum.h promises: every change confined to two words. */
+TEST(checksum_detects_every_two_bit_flip_and_every_two_word_change)
+{
+    static uint8_t buf[64];
+    for (unsigned i = 0; i < sizeof(buf); i++)
+        buf[i] = (uint8_t)(i * 29 + 1);
+    struct checksum good = checksum_of(buf, sizeof(buf));
+    for (unsigned a = 0; a < 8 * sizeof(buf); a++)
+        for (unsigned b = a; b < 8 * sizeof(buf); b++) {
+            buf[a / 8] ^= (uint8_t)(1u << (a % 8));
+            buf[b / 8] ^= (uint8_t)(1u << (b % 8));
+            CHECK(a == b || !checksum_equal(checksum_of(buf, sizeof(buf)), good));
+            buf[a / 8] ^= (uint8_t)(1u << (a % 8));
+            buf[b / 8] ^= (uint8_t)(1u << (b % 8));
+        }
+    /* Two whole words replaced at random, far apart in 1 MiB. */
+    uint32_t *big = malloc(1 << 20);
+    uint64_t seed = 0x9e3779b97f4a7c15ull;
+    for (unsigned i = 0; i < (1 << 18); i++)
+        big[i] = (uint32_t)(seed = seed * 6364136223846793005ull + 1442695040888963407ull) >> 1;
+    good = checksum_of(big, 1 << 20);
+    for (unsigned t = 0; t < 2000; t++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned i = (unsigned)(seed >> 40) % (1 << 18), j = (unsigned)(seed >> 16) % (1 << 18);
+        uint32_t old_i = big[i], old_j = big[j];
+        big[i] = (uint32_t)seed;
+        big[j] = (uint32_t)(seed >> 32);
+        CHECK(big[i] == old_i && big[j] == old_j ? 1
+              : !checksum_equal(checksum_of(big, 1 << 20), good));
+        big[i] = old_i, big[j] = old_j;
+    }
+    /* Two words swapped, and a tail read as zeros. */
+    big[10] = 1, big[20] = 2;
+    good = checksum_of(big, 1 << 20);
+    big[10] = 2, big[20] = 1;
+    CHECK(!checksum_equal(checksum_of(big, 1 << 20), good));
+    big[10] = 1, big[20] = 2;
+    memset(big + (1 << 17), 0, 1 << 19);
+    CHECK(!checksum_equal(checksum_of(big, 1 << 20), good));
+    free(big);
+}
 
 TEST(crc32_known_values)
 {
@@ -114,7 +202,9 @@ TEST(video_mode_pick_rules)
     CHECK_EQ(video_mode_pick(m, 0, 800, 600), -1);
 }
 
-UNIT_MAIN(misc, T(crc32_known_values), T(crc32_pieces_and_alignment_agree),
+UNIT_MAIN(misc, T(checksum_known_values),
+          T(checksum_matches_its_definition_at_every_length_and_alignment),
+          T(checksum_detects_every_two_bit_flip_and_every_two_word_change), T(crc32_known_values), T(crc32_pieces_and_alignment_agree),
           T(crc32_detects_single_bit_flips), T(fmt_conversions), T(fmt_truncates_safely),
           T(vspace_avoids_kernel_and_slot_0), T(vspace_takes_consecutive_slots_in_one_half),
           T(video_mode_pick_rules))

@@ -117,9 +117,9 @@ $(BUILD)/tests/mkbad: tests/bad/mkbad.c c/elf.h
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
 
-$(BUILD)/tests/patchimg: tests/bad/patchimg.c c/crc32.c c/crc32.h c/image_header.h c/payload_layout.c c/payload_layout.h
+$(BUILD)/tests/patchimg: tests/bad/patchimg.c c/checksum.c c/checksum.h c/image_header.h c/payload_layout.c c/payload_layout.h
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< c/crc32.c c/payload_layout.c
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< c/checksum.c c/payload_layout.c
 
 test-tools: $(BUILD)/tests/mkbad $(BUILD)/tests/patchimg
 
