@@ -47,6 +47,11 @@ AR      := ar
 NASM    := nasm
 OBJCOPY := objcopy
 SIZE    := size
+# ar hands every member to each plugin in bfd-plugins, LLVM's gold plugin
+# (from the fuzzing toolchain) included, whose loading alone is ~70 ms of a
+# rebuild. Naming GCC's LTO plugin loads that one only (no LTO objects here).
+# Its path is asked of the compiler once ($(BUILD)/host/ar-plugin).
+AR_PLUGIN = --plugin $(file <$(BUILD)/host/ar-plugin)
 
 # say NAME,FILE: "  NAME    FILE" before a step, printed by make itself
 # ($(info)): a shell per line costs ~10 ms here, and a rebuild prints ten.
@@ -83,9 +88,13 @@ PROTO_SRCS := embedboot bootloader09 bootloader09_info linux linux_params multib
 BIOS_SRCS  := stage4 console textcon memory rsdp rtc asm_layout tpm
 UEFI_SRCS  := main console clock cpu gop memory tables kernel_file secure_boot tpm
 # Where the application's payloads come from: embedded (make BOOTX64.EFI), or
-# read from the disk image it lies on (the ESP inside image.bin).
+# read from the disk image it lies on (the ESP inside image.bin); and its
+# image header: linked in (make BOOTX64.EFI, a signed image's ESP), or read
+# from the disk too (an unsigned image's ESP, one application for every kernel).
 UEFI_PAYLOADS_EMBEDDED := $(BUILD)/uefi/uefi/payloads_embedded.o
 UEFI_PAYLOADS_DISK     := $(BUILD)/uefi/uefi/payloads_disk.o
+UEFI_HEADER_LINKED     := $(BUILD)/uefi/uefi/header_linked.o
+UEFI_HEADER_DISK       := $(BUILD)/uefi/uefi/header_disk.o
 ASM_SRCS   := stage1 stage2 a20 cpu memory load video stage3 gdt handoff bios_call ap_trampoline
 
 C_HEADERS  := $(wildcard c/*.h c/*/*.h) include/embedboot.h
@@ -168,7 +177,7 @@ $(CATCHER_BLOB): $(BUILD)/catcher/catcher.bin
 KCHECK_SRCS   := embed/kcheck.c embed/readfile.c embed/report.c c/elf_check.c c/elf_reloc.c c/fmt.c \
                  c/bzimage.c c/kernel_kind.c c/multiboot_image.c
 MKHEADER_SRCS := embed/mkheader.c embed/manifest.c embed/toml.c embed/readfile.c embed/report.c \
-                 c/config.c c/kernel_place.c c/checksum.c c/sha256.c c/elf_check.c c/elf_reloc.c c/fmt.c c/bzimage.c c/kernel_kind.c \
+                 c/config.c c/kernel_place.c c/checksum.c c/sha256.c embed/sha256_x86.c c/elf_check.c c/elf_reloc.c c/fmt.c c/bzimage.c c/kernel_kind.c \
                  c/multiboot_image.c
 
 BOOTIMAGE_CONFIG_SRCS := embed/bootimage_config.c embed/toml.c embed/readfile.c embed/report.c
@@ -192,17 +201,16 @@ KDIR    ?= $(BUILD)/kernel
 BLOB    := $(KDIR)/kernel.stripped
 MANGLED := _binary_$(subst -,_,$(subst .,_,$(subst /,_,$(BLOB))))
 HDR     := $(KDIR)/header.bin
-HMANGLED := _binary_$(subst -,_,$(subst .,_,$(subst /,_,$(HDR))))
-SMANGLED := _binary_$(subst -,_,$(subst .,_,$(subst /,_,$(HDR).strings)))
 mangle   = _binary_$(subst -,_,$(subst .,_,$(subst /,_,$(1))))
 
 # Modules: one line "FILE ARGS" each (spaces kept as \001); their files;
 # the symbol names of their objects (_initrd_start_addr for INITRD,
 # _module0_start_addr...); the arguments for mkheader.
 shell_quote   = '$(subst ','\'',$(1))'
-SOH          := $(shell printf '\001')
-MODULE_LINES := $(shell printf '%s' $(call shell_quote,$(MODULES)) | tr ',' '\n' | \
-                  sed 's/^ *//; s/ *$$//' | grep -v '^$$' | tr ' ' '\001')
+# (No shell at all without MODULES: each costs ~15 ms of every rebuild.)
+SOH          := $(if $(MODULES),$(shell printf '\001'))
+MODULE_LINES := $(if $(MODULES),$(shell printf '%s' $(call shell_quote,$(MODULES)) | tr ',' '\n' | \
+                  sed 's/^ *//; s/ *$$//' | grep -v '^$$' | tr ' ' '\001'))
 module_file   = $(firstword $(subst $(SOH), ,$(1)))
 module_args   = $(wordlist 2,999,$(subst $(SOH), ,$(1)))
 MODULE_FILES := $(if $(INITRD),$(INITRD),$(foreach l,$(MODULE_LINES),$(call module_file,$(l))))
@@ -311,7 +319,7 @@ $(KDIR)/$(1)_blob.o: $(2) $(KDIR)/settings
 	    else printf 'section .module.$(3) progbits alloc noexec nowrite align=4096\nglobal _$(1)_start_addr, _$(1)_end_addr, _$(1)_size\n_$(1)_start_addr:\n_$(1)_end_addr:\n_$(1)_size equ 0\n' \
 	    > $(KDIR)/$(1).asm && $$(NASM) -f elf64 -o $$@ $(KDIR)/$(1).asm; fi
 endef
-$(foreach i,$(shell seq 1 $(words $(MODULE_SYMS))),$(eval $(call module_rule,$(word $(i),$(MODULE_SYMS)),$(word $(i),$(MODULE_FILES)),$(shell printf %02d $$(($(i) - 1))))))
+$(foreach i,$(if $(MODULE_SYMS),$(shell seq 1 $(words $(MODULE_SYMS)))),$(eval $(call module_rule,$(word $(i),$(MODULE_SYMS)),$(word $(i),$(MODULE_FILES)),$(shell printf %02d $$(($(i) - 1))))))
 
 # The module table the loader reads (struct module_table, c/boot_build.h):
 # the count, then each module's start and end as 32-bit offsets from the
@@ -325,9 +333,12 @@ $(KDIR)/modules.o: $(KDIR)/settings
 	    printf '    dd _%s_start_addr - $$\n    dd _%s_end_addr - $$\n' $$s $$s; done; } > $(KDIR)/modules.asm
 	$(Q)cd $(KDIR) && $(NASM) -f elf64 -o $(notdir $@) modules.asm     # no directory in its file symbol
 
-$(KDIR)/libkernel.a: $(KDIR)/kernel_blob.o $(KDIR)/modules.o $(MODULE_OBJS)
+$(BUILD)/host/ar-plugin: | $(BUILD)/host
+	$(Q)$(CC) -print-file-name=liblto_plugin.so > $@
+
+$(KDIR)/libkernel.a: $(KDIR)/kernel_blob.o $(KDIR)/modules.o $(MODULE_OBJS) | $(BUILD)/host/ar-plugin
 	$(call say,AR,$@)
-	$(Q)rm -f $@ && $(AR) crsT $@ $^     # thin: the members stay where they are, nothing copied
+	$(Q)rm -f $@ && $(AR) $(AR_PLUGIN) crsT $@ $^     # thin: the members stay where they are, nothing copied
 
 set_arg = $(if $($(2)),--set $(1) $(2) '$($(2))')
 MKHEADER_ARGS := $(if $(KERNEL_MANIFEST),--manifest '$(KERNEL_MANIFEST)') \
@@ -351,16 +362,8 @@ $(HDR): $(BLOB) $(BUILD)/host/mkheader $(KDIR)/settings $(wildcard $(KERNEL_MANI
 	$(Q)$(BUILD)/host/mkheader $(BLOB) $@ $(MKHEADER_ARGS) --cmdline-file $(KDIR)/cmdline \
 	    --kernel-name $(call shell_quote,$(notdir $(KERNEL))) $(MODULE_ARGS) || { rm -f $(IMAGE); exit 1; }
 
-$(KDIR)/header.o: $(HDR)
-	$(Q)$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
-	    --rename-section .data=.image_header,alloc,load,readonly,data,contents \
-	    --redefine-sym $(HMANGLED)_start=_image_header --strip-symbol $(HMANGLED)_end \
-	    --strip-symbol $(HMANGLED)_size $< $@ && \
-	$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
-	    --rename-section .data=.image_strings,alloc,load,readonly,data,contents \
-	    --redefine-sym $(SMANGLED)_start=_image_strings --strip-symbol $(SMANGLED)_end \
-	    --strip-symbol $(SMANGLED)_size $(HDR).strings $(KDIR)/strings.o && \
-	$(LD) -r -o $@.both $@ $(KDIR)/strings.o && mv $@.both $@
+$(KDIR)/header.o: $(HDR) embed/header.asm
+	$(Q)$(NASM) -f elf64 -DHEADER='"$(HDR)"' -DSTRINGS='"$(HDR).strings"' -o $@ embed/header.asm
 
 # The payloads' digests, for the EFI application alone (struct payload_digests).
 $(KDIR)/digests.o: $(HDR)
@@ -381,7 +384,11 @@ $(KDIR)/%-signed.EFI: $(KDIR)/%.EFI $(KDIR)/settings $(wildcard $(SIGN_KEY) $(SI
 	    echo "embedboot: error: sbsign could not sign $(notdir $<) with SIGN_KEY=$(SIGN_KEY) SIGN_CERT=$(SIGN_CERT)" >&2; \
 	    exit 1; }
 
-$(KDIR)/esp.img: $(KDIR)/BOOTX64-disk$(SIGNED).EFI scripts/mkesp.sh $(KDIR)/settings
+# Its application: unsigned, the one in $(BUILD)/uefi for every kernel (it
+# reads the header from the disk), so touching the kernel rebuilds no ESP;
+# signed, this kernel's, its header and digests inside the signature.
+ESP_APP := $(if $(SIGN_KEY),$(KDIR)/BOOTX64-disk-signed.EFI,$(BUILD)/uefi/BOOTX64-disk.EFI)
+$(KDIR)/esp.img: $(ESP_APP) scripts/mkesp.sh $(KDIR)/settings $(if $(filter 1,$(KERNEL_ON_ESP)),$(BLOB))
 	$(call say,ESP,$@)
 	$(Q)$(if $(SOURCE_DATE_EPOCH),SOURCE_DATE_EPOCH='$(SOURCE_DATE_EPOCH)') \
 	    scripts/mkesp.sh $@ $< $(if $(filter 1,$(KERNEL_ON_ESP)),$(BLOB))
@@ -404,20 +411,27 @@ $(IMAGE): $(KDIR)/bootloader.elf
 	$(call say,OBJCOPY,$@)
 	$(Q)$(OBJCOPY) -O binary $< $@.tmp && mv $@.tmp $@
 
-# The UEFI application for the same kernel, linked into a PE32+, twice:
-# the one on image.bin's ESP carries the header only and reads the
-# payloads from the disk it lies on (one copy of the kernel in the image);
-# `make BOOTX64.EFI` embeds them too, for an ESP or a network boot of its own.
-$(KDIR)/BOOTX64-disk.EFI: $(UEFI_OBJS) $(UEFI_PAYLOADS_DISK) $(KDIR)/header.o $(KDIR)/digests.o
+# The UEFI application, linked into a PE32+ three ways. On image.bin's ESP
+# it reads the payloads from the disk it lies on (one copy of the kernel in
+# the image): unsigned, the header too, so one application serves every
+# kernel; signed, with this kernel's header and digests linked in for the
+# signature to cover. `make BOOTX64.EFI` embeds everything, for an ESP or a
+# network boot of its own.
+$(BUILD)/uefi/BOOTX64-disk.EFI: $(UEFI_OBJS) $(UEFI_PAYLOADS_DISK) $(UEFI_HEADER_DISK)
 	$(call say,LD,$@)
-	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(UEFI_OBJS) $(UEFI_PAYLOADS_DISK) $(KDIR)/header.o \
-	    $(KDIR)/digests.o
+	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(UEFI_OBJS) $(UEFI_PAYLOADS_DISK) $(UEFI_HEADER_DISK)
 
-$(KDIR)/BOOTX64.EFI: $(UEFI_OBJS) $(UEFI_PAYLOADS_EMBEDDED) $(KDIR)/header.o $(KDIR)/digests.o \
-                     $(KDIR)/libkernel.a
+$(KDIR)/BOOTX64-disk.EFI: $(UEFI_OBJS) $(UEFI_PAYLOADS_DISK) $(UEFI_HEADER_LINKED) $(KDIR)/header.o \
+                          $(KDIR)/digests.o
 	$(call say,LD,$@)
-	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(UEFI_OBJS) $(UEFI_PAYLOADS_EMBEDDED) $(KDIR)/header.o \
-	    $(KDIR)/digests.o \
+	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(UEFI_OBJS) $(UEFI_PAYLOADS_DISK) $(UEFI_HEADER_LINKED) \
+	    $(KDIR)/header.o $(KDIR)/digests.o
+
+$(KDIR)/BOOTX64.EFI: $(UEFI_OBJS) $(UEFI_PAYLOADS_EMBEDDED) $(UEFI_HEADER_LINKED) $(KDIR)/header.o \
+                     $(KDIR)/digests.o $(KDIR)/libkernel.a
+	$(call say,LD,$@)
+	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(UEFI_OBJS) $(UEFI_PAYLOADS_EMBEDDED) $(UEFI_HEADER_LINKED) \
+	    $(KDIR)/header.o $(KDIR)/digests.o \
 	    --whole-archive $(KDIR)/libkernel.a --no-whole-archive
 
 EFI_APP ?= BOOTX64.EFI
@@ -503,8 +517,7 @@ $(BUILD)/bench/efi-exit.efi: bench/efi-exit.c targets/uefi.mk
 
 # The UEFI raw read for the image in KDIR (bench/efi-read.c): the UEFI
 # front end without its main, reading the payloads and nothing else.
-EFI_READ_OBJS = $(filter-out %/uefi/main.o,$(UEFI_OBJS)) $(UEFI_PAYLOADS_DISK) $(KDIR)/header.o \
-                $(KDIR)/digests.o
+EFI_READ_OBJS = $(filter-out %/uefi/main.o,$(UEFI_OBJS)) $(UEFI_PAYLOADS_DISK) $(UEFI_HEADER_DISK)
 $(KDIR)/efi-read.efi: bench/efi-read.c $(EFI_READ_OBJS)
 	$(Q)$(CC) $(UEFI_CFLAGS) -c -o $(@:.efi=.o) $<
 	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(@:.efi=.o) $(EFI_READ_OBJS)
@@ -520,7 +533,7 @@ unit_srcs_paging := c/paging.c c/kernel_load.c c/elf_check.c c/elf_reloc.c c/fmt
 unit_srcs_misc   := c/checksum.c c/crc32.c c/fmt.c c/vspace.c c/acpi.c c/video_mode.c
 unit_srcs_bios   := c/bios/memory.c c/bios/rsdp.c c/memmap.c c/acpi.c
 unit_srcs_bootloader09 := c/proto/bootloader09_info.c
-unit_srcs_sha256 := c/sha256.c
+unit_srcs_sha256 := c/sha256.c embed/sha256_x86.c
 unit_srcs_measure := c/measure.c c/console_format.c c/fmt.c
 unit_srcs_ksyms := c/ksyms.c
 unit_srcs_multiboot := c/multiboot_image.c c/fmt.c c/memmap.c c/proto/multiboot_info.c

@@ -1,12 +1,11 @@
 /* The UEFI raw read: an EFI application that reads an image's payload
  * area through the firmware's Block I/O exactly as embedboot's application
- * does (the same c/uefi/payloads_disk.c, linked in), and exits QEMU: no CRC,
- * no ELF, no kernel. bench/run.sh swaps it in for BOOTX64.EFI and compares
+ * does (the same c/uefi/payloads_disk.c and header_disk.c, linked in), and
+ * exits QEMU: no checksum, no ELF, no kernel. bench/run.sh swaps it in for BOOTX64.EFI and compares
  * embedboot's UEFI rows with it. */
 #include "../c/console.h"
 #include "../c/uefi/uefi.h"
 
-extern const struct image_header _image_header;
 struct uefi uefi;
 
 efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *st)
@@ -19,7 +18,7 @@ efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *st)
         return uefi.panic_status;
     console_init();
     uefi.bs->set_watchdog_timer(0, 0, 0, 0);
-    uefi_find_payloads(&payloads, &_image_header);
+    uefi_find_payloads(&payloads, uefi_image_header());
     __asm__ volatile("outb %0, %1" : : "a"((uint8_t)0x10), "Nd"((uint16_t)0xf4));
     return 0;
 }

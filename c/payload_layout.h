@@ -24,6 +24,11 @@ uint64_t payload_offset(const struct image_header *hdr, unsigned piece);
 /* The area's bytes, up to the end of the strings. */
 uint64_t payload_area_bytes(const struct image_header *hdr);
 
+/* The image header begins LBA 1, the first sector after the MBR
+ * (linker.ld asserts it): the EFI application of an unsigned image reads
+ * it there, so that it carries nothing of the kernel's. */
+#define IMAGE_HEADER_LBA       1
+
 /* The partition table's first entry, as stage 1 writes it: the BIOS part,
  * from LBA 1 to the end of the payload area; the disk signature says the
  * disk is an embedboot image. */

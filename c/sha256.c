@@ -1,11 +1,14 @@
 /* SHA-256 as FIPS 180-4 section 6.2 gives it: one 64-byte block at a time,
  * big-endian words, the message padded with 0x80, zeros and its length in
- * bits. Pure C, for the host, the EFI application and the unit tests. */
+ * bits. Pure C, for the host, the EFI application and the unit tests; the
+ * host tools link embed/sha256_x86.c too, whose sha256_blocks takes the
+ * CPU's SHA instructions when it has them (mkheader hashes every payload
+ * on every build). */
 #include <string.h>
 
 #include "sha256.h"
 
-static const uint32_t round_constants[64] = {
+const uint32_t sha256_round_constants[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
     0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -40,7 +43,7 @@ static void compress(uint32_t state[8], const uint8_t block[64])
     uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
     for (int t = 0; t < 64; t++) {
         uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) +
-                      round_constants[t] + w[t];
+                      sha256_round_constants[t] + w[t];
         uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
         h = g;
         g = f;
@@ -59,6 +62,17 @@ static void compress(uint32_t state[8], const uint8_t block[64])
     state[5] += f;
     state[6] += g;
     state[7] += h;
+}
+
+void sha256_blocks_portable(uint32_t state[8], const uint8_t *blocks, size_t count)
+{
+    for (; count; count--, blocks += 64)
+        compress(state, blocks);
+}
+
+__attribute__((weak)) void sha256_blocks(uint32_t state[8], const uint8_t *blocks, size_t count)
+{
+    sha256_blocks_portable(state, blocks, count);
 }
 
 void sha256_init(struct sha256 *ctx)
@@ -81,11 +95,11 @@ void sha256_update(struct sha256 *ctx, const void *data, size_t len)
         len -= n;
         if (used + n < 64)
             return;
-        compress(ctx->state, ctx->block);
+        sha256_blocks(ctx->state, ctx->block, 1);
     }
-    for (; len >= 64; p += 64, len -= 64)
-        compress(ctx->state, p);
-    memcpy(ctx->block, p, len);
+    sha256_blocks(ctx->state, p, len / 64);
+    p += len / 64 * 64;
+    memcpy(ctx->block, p, len % 64);
 }
 
 void sha256_final(struct sha256 *ctx, uint8_t digest[SHA256_BYTES])
@@ -95,13 +109,13 @@ void sha256_final(struct sha256 *ctx, uint8_t digest[SHA256_BYTES])
     ctx->block[used++] = 0x80;
     if (used > 56) {
         memset(ctx->block + used, 0, 64 - used);
-        compress(ctx->state, ctx->block);
+        sha256_blocks(ctx->state, ctx->block, 1);
         used = 0;
     }
     memset(ctx->block + used, 0, 56 - used);
     for (int i = 0; i < 8; i++)
         ctx->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-    compress(ctx->state, ctx->block);
+    sha256_blocks(ctx->state, ctx->block, 1);
     for (int i = 0; i < 8; i++) {
         digest[4 * i] = (uint8_t)(ctx->state[i] >> 24);
         digest[4 * i + 1] = (uint8_t)(ctx->state[i] >> 16);

@@ -19,6 +19,12 @@ void sha256_init(struct sha256 *ctx);
 void sha256_update(struct sha256 *ctx, const void *data, size_t len);
 void sha256_final(struct sha256 *ctx, uint8_t digest[SHA256_BYTES]);
 
+/* The compression of `count` 64-byte blocks into state: portable C, or
+ * (host tools, embed/sha256_x86.c) the SHA instructions. */
+void sha256_blocks(uint32_t state[8], const uint8_t *blocks, size_t count);
+void sha256_blocks_portable(uint32_t state[8], const uint8_t *blocks, size_t count);
+extern const uint32_t sha256_round_constants[64];
+
 /* The three at once. */
 void sha256(const void *data, size_t len, uint8_t digest[SHA256_BYTES]);
 

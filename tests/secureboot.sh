@@ -95,6 +95,25 @@ if [ $sb_ok = 1 ] && uefi_build check-high $TK/check-high.elf; then
     fi
 fi
 
+# 4b. The same unsigned image with its application signed by hand (sbsign
+# after the build, not SIGN_KEY): the firmware runs it, but it reads the
+# header from the disk and carries no digests, so it refuses to vouch.
+if [ $sb_ok = 1 ] && [ -f "$T/check-high/image.bin" ]; then
+    hand=$T/sb-hand-signed.bin
+    cp "$T/check-high/image.bin" "$hand"
+    if MTOOLS_SKIP_CHECK=1 mcopy -o -i "$hand@@$(image_esp_offset "$hand")" ::/EFI/BOOT/BOOTX64.EFI \
+            "$T/sb-hand.efi" &&
+        sbsign --key "$plain_key" --cert $SB_CERT --output "$T/sb-hand-signed.efi" "$T/sb-hand.efi" \
+            > "$LOGS/sb-hand.sbsign" 2>&1 &&
+        MTOOLS_SKIP_CHECK=1 mcopy -o -i "$hand@@$(image_esp_offset "$hand")" "$T/sb-hand-signed.efi" \
+            ::/EFI/BOOT/BOOTX64.EFI; then
+        sb_error sb-hand-signed "$hand" \
+            "Secure Boot: this application carries no signed digests of the image header and payloads"
+    else
+        fail "Secure Boot: an unsigned image's application signed by hand" "$(tail -n 2 "$LOGS/sb-hand.sbsign")"
+    fi
+fi
+
 # 5. KERNEL_ON_ESP with Secure Boot on: the signed kernel's own file boots,
 # another kernel copied over it is refused.
 if [ $sb_ok = 1 ] && build_image sb-on-esp $TK/check-high.elf KERNEL_ON_ESP=1 \

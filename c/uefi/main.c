@@ -8,32 +8,30 @@
 #include "../timeline.h"
 #include "uefi.h"
 
-extern const struct image_header _image_header;
-
 struct uefi uefi;
 
 /* The payloads (embedded, or from the disk), or \kernel.elf from the
- * boot volume in the kernel's place (KERNEL_ON_ESP: no CRC in the header
- * for it). With Secure Boot on, what lies outside the signed file is
+ * boot volume in the kernel's place (KERNEL_ON_ESP: no checksum in the
+ * header for it). With Secure Boot on, what lies outside the signed file is
  * checked against its signed digests first, before anything parses it. */
-static void check_kernel(struct boot_layout *layout, struct boot_payloads *payloads,
-                         int secure_boot)
+static void check_kernel(struct boot_layout *layout, const struct image_header *hdr,
+                         struct boot_payloads *payloads, int secure_boot)
 {
-    uefi_find_payloads(payloads, &_image_header);
+    uefi_find_payloads(payloads, hdr);
     timeline_mark(EMBEDBOOT_T_DISK_READ);
-    int from_file = (_image_header.configured & CONFIG_KERNEL_ON_ESP) &&
+    int from_file = (hdr->configured & CONFIG_KERNEL_ON_ESP) &&
                     !uefi_read_kernel_file(&payloads->kernel, &payloads->kernel_size);
     if (secure_boot)
-        uefi_check_digests(payloads, &_image_header, from_file);
+        uefi_check_digests(payloads, hdr, from_file);
     if (from_file) {
         console_printf("embedboot: uefi: checking \\kernel.elf from the boot volume (%llu bytes)\n",
                        (unsigned long long)payloads->kernel_size);
-        boot_check_payloads(layout, &_image_header, payloads);
+        boot_check_payloads(layout, hdr, payloads);
         return;
     }
     console_printf("embedboot: uefi: checking the kernel image (%llu bytes)\n",
                    (unsigned long long)payloads->kernel_size);
-    boot_check_kernel(layout, &_image_header, payloads);
+    boot_check_kernel(layout, hdr, payloads);
 }
 
 __attribute__((noreturn)) static void boot(void)
@@ -54,17 +52,18 @@ __attribute__((noreturn)) static void boot(void)
     machine.identity_limit = UINT64_MAX;               /* the firmware maps everything */
     machine.secure_boot = uefi_secure_boot();
     console_printf("embedboot: uefi: Secure Boot is %s\n", machine.secure_boot ? "on" : "off");
-    check_kernel(&layout, &payloads, machine.secure_boot);
-    machine.measured = uefi_measure_boot(&_image_header, &payloads);
+    const struct image_header *hdr = uefi_image_header();
+    check_kernel(&layout, hdr, &payloads, machine.secure_boot);
+    machine.measured = uefi_measure_boot(hdr, &payloads);
     timeline_mark(EMBEDBOOT_T_CHECKS);
-    uefi_set_up_framebuffer(&_image_header, &machine);
+    uefi_set_up_framebuffer(hdr, &machine);
     timeline_mark(EMBEDBOOT_T_VIDEO);
     machine.rsdp = uefi_find_rsdp();
     uefi_describe_memory(&machine);
     uefi_copy_handoff(&machine);
-    if (_image_header.features & FEATURE_SMP)
+    if (hdr->features & FEATURE_SMP)
         machine.ap_trampoline = uefi_ap_trampoline_page();
-    boot_prepare(&layout, &_image_header, &machine);
+    boot_prepare(&layout, hdr, &machine);
     struct boot_free_memory free = uefi_free_memory();
     boot_build(&layout, &payloads, &free);
     boot_log_layout(&layout);

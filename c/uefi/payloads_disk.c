@@ -2,8 +2,8 @@
  * ESP inside image.bin carries an application without them, and the
  * kernel, modules and command lines are read once, through the firmware's
  * Block I/O on the whole disk, from the payload area the BIOS loader reads
- * too (c/payload_layout.h). The CRCs in the header are checked after, as
- * on BIOS. */
+ * too (c/payload_layout.h). The checksums in the header are checked
+ * after, as on BIOS. */
 #include <string.h>
 
 #include "../console.h"
@@ -72,10 +72,21 @@ static struct efi_block_io *whole_disk(void)
     return bio;
 }
 
-/* `bytes` from byte `offset` of the disk into `buffer` (room for `bytes`
- * plus a block), in chunks; returns where the bytes begin in it. A long
- * read redraws its percentage in place after each chunk. */
-static uint8_t *read_disk(struct efi_block_io *bio, uint64_t offset, uint64_t bytes, uint8_t *buffer)
+struct efi_block_io *uefi_boot_disk(void)
+{
+    static struct efi_block_io *disk;
+    if (disk)
+        return disk;
+    disk = whole_disk();
+    uint64_t block = disk->media->block_size;
+    if (block < 512 || block > PAGE_SIZE || block & (block - 1))
+        panic("the disk's blocks are %llu bytes; embedboot reads disks of 512 to 4096",
+              (unsigned long long)block);
+    return disk;
+}
+
+/* In chunks; a long read redraws its percentage in place after each. */
+uint8_t *uefi_read_disk(struct efi_block_io *bio, uint64_t offset, uint64_t bytes, uint8_t *buffer)
 {
     uint64_t block = bio->media->block_size, first = offset / block, skip = offset % block;
     uint64_t total = (skip + bytes + block - 1) / block * block;
@@ -98,13 +109,10 @@ const int uefi_payloads_signed = 0;
 
 void uefi_find_payloads(struct boot_payloads *payloads, const struct image_header *hdr)
 {
-    struct efi_block_io *bio = whole_disk();
+    struct efi_block_io *bio = uefi_boot_disk();
     uint64_t block = bio->media->block_size;
-    if (block < 512 || block > PAGE_SIZE || block & (block - 1))
-        panic("the disk's blocks are %llu bytes; embedboot reads disks of 512 to 4096",
-              (unsigned long long)block);
     uint8_t *first = (uint8_t *)uefi_alloc_pages(2, "the partition table");
-    const struct mbr *mbr = (const void *)read_disk(bio, 0, 512, first);
+    const struct mbr *mbr = (const void *)uefi_read_disk(bio, 0, 512, first);
     uint64_t lba = payload_area_lba(mbr, hdr), bytes = payload_area_bytes(hdr);
     if (!lba || (lba * 512 + bytes + block - 1) / block > bio->media->last_block + 1)
         panic("the disk this application was loaded from does not hold its image.bin (no "
@@ -113,7 +121,7 @@ void uefi_find_payloads(struct boot_payloads *payloads, const struct image_heade
     console_printf("embedboot: uefi: reading the payloads from the disk: %llu KiB at LBA %llu\n",
                    (unsigned long long)(bytes >> 10), (unsigned long long)lba);
     uint8_t *area = (uint8_t *)uefi_alloc_pages(pages_of(bytes + block), "the payloads");
-    uint8_t *at = read_disk(bio, lba * 512, bytes, area);
+    uint8_t *at = uefi_read_disk(bio, lba * 512, bytes, area);
     if (at != area) {              /* blocks larger than the sector: keep the kernel aligned */
         memmove(area, at, bytes);
         at = area;

@@ -9,7 +9,7 @@
 #include "../sha256.h"
 #include "uefi.h"
 
-extern const struct payload_digests _payload_digests;    /* $(KDIR)/digests.o */
+extern const struct payload_digests _payload_digests;    /* $(KDIR)/digests.o, or none */
 
 int uefi_secure_boot(void)
 {
@@ -36,9 +36,14 @@ void uefi_check_digests(const struct boot_payloads *payloads, const struct image
                         int kernel_from_file)
 {
     const struct payload_digests *d = &_payload_digests;
-    if (d->magic != PAYLOAD_DIGESTS_MAGIC || d->module_count != hdr->module_count)
-        panic("Secure Boot: this application's payload digests are missing or do not "
-              "match its header; rebuild the image");
+    if (d->magic != PAYLOAD_DIGESTS_MAGIC)
+        panic("Secure Boot: this application carries no signed digests of the image header "
+              "and payloads it reads from the disk (the image was built without SIGN_KEY and "
+              "SIGN_CERT), so it cannot vouch for them; refused: build with SIGN_KEY and "
+              "SIGN_CERT");
+    if (d->module_count != hdr->module_count)
+        panic("Secure Boot: this application's payload digests do not match its header; "
+              "rebuild the image");
     if (kernel_from_file)
         check_digest("\\kernel.elf on the ESP (KERNEL_ON_ESP: with Secure Boot on, only "
                      "the signed kernel may replace the embedded one)",

@@ -62,6 +62,20 @@ void uefi_exit_boot_services(struct memmap *final_map, struct boot_efi *efi);
 /* The same, with boot services left running: the map as it is now. */
 void uefi_memory_map_now(struct memmap *final_map, struct boot_efi *efi);
 
+/* header_linked.c or header_disk.c, whichever is linked: the image
+ * header, linked into this file (make BOOTX64.EFI, and a signed image's
+ * ESP, where the signature must cover it), or read from LBA 1 of the disk
+ * it was loaded from (an unsigned image's ESP, which then holds nothing of
+ * the kernel's and is not rebuilt when the kernel changes). */
+const struct image_header *uefi_image_header(void);
+
+/* payloads_disk.c: the whole disk this application was loaded from (its
+ * ESP's disk), and `bytes` from byte `offset` of it into `buffer` (room
+ * for `bytes` plus a block); returns where the bytes begin in it. */
+struct efi_block_io *uefi_boot_disk(void);
+uint8_t *uefi_read_disk(struct efi_block_io *bio, uint64_t offset, uint64_t bytes,
+                        uint8_t *buffer);
+
 /* payloads_embedded.c or payloads_disk.c, whichever is linked: the
  * kernel, modules and command lines the header describes (checked after). */
 void uefi_find_payloads(struct boot_payloads *payloads, const struct image_header *hdr);

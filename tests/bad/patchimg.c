@@ -57,19 +57,26 @@ static int keep_sum(unsigned char *k, size_t n, size_t j, struct checksum want)
     if (lo > hi)
         return -1;
     uint32_t v[3] = { (uint32_t)(w0 + lo - da - r), (uint32_t)(w1 + r - 2 * lo), (uint32_t)(w2 + lo) };
+    uint32_t old[3] = { (uint32_t)w0, (uint32_t)w1, (uint32_t)w2 };
     memcpy(k + 4 * j, v, sizeof(v));
-    return checksum_equal(checksum_of(k, n), want) ? 0 : -1;
+    if (checksum_equal(checksum_of(k, n), want))
+        return 0;
+    memcpy(k + 4 * j, old, sizeof(old));
+    return -1;
 }
 
-/* Three whole words clear of the 2 patched bytes at `at`: after them if
- * they fit, else before. */
+/* Three whole words clear of the 2 patched bytes at `at` that can take
+ * the change (words near zero cannot give up much): the nearest such
+ * window, after or before them. */
 static int keep_sum_near(unsigned char *k, size_t n, size_t at, struct checksum want)
 {
-    size_t after = (at + 2 + 3) / 4;
-    if ((after + 3) * 4 <= n)
-        return keep_sum(k, n, after, want);
-    if (at / 4 >= 3)
-        return keep_sum(k, n, at / 4 - 3, want);
+    size_t first = at / 4, last = (at + 1) / 4, whole = n / 4;
+    for (size_t d = 1; d <= whole; d++) {
+        if (last + d + 3 <= whole && keep_sum(k, n, last + d, want) == 0)
+            return 0;
+        if (first >= d + 2 && keep_sum(k, n, first - d - 2, want) == 0)
+            return 0;
+    }
     return -1;
 }
 

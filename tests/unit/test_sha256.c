@@ -1,7 +1,10 @@
-/* SHA-256 against FIPS 180-4's examples, and fed in pieces. */
+/* SHA-256 against FIPS 180-4's examples, fed in pieces, and the host's
+ * SHA-instruction blocks (embed/sha256_x86.c) against the portable C. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include <cpuid.h>
 
 #include "../../c/sha256.h"
 #include "unit.h"
@@ -77,5 +80,28 @@ TEST(sha256_detects_a_flipped_bit)
     CHECK(memcmp(good, bad, SHA256_BYTES) != 0);
 }
 
+/* sha256_blocks (SHA instructions where the CPU has them, as here) gives
+ * the portable compression's state for every block count and content. */
+TEST(sha256_instructions_agree_with_the_portable_code)
+{
+    unsigned a, b, c, d;
+    int has = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+    printf("# this CPU %s the SHA instructions\n", has ? "has" : "lacks");
+    static uint8_t buf[64 * 40];
+    uint64_t x = 0x243f6a8885a308d3ull;
+    for (size_t i = 0; i < sizeof(buf); i++)
+        buf[i] = (uint8_t)((x = x * 6364136223846793005ull + 1) >> 56);
+    for (size_t blocks = 0; blocks <= 40; blocks++)
+        for (int start = 0; start < 3; start++) {
+            uint32_t fast[8], slow[8];
+            for (int i = 0; i < 8; i++)
+                fast[i] = slow[i] = (uint32_t)(x = x * 6364136223846793005ull + 1) ^ (uint32_t)start;
+            sha256_blocks(fast, buf, blocks);
+            sha256_blocks_portable(slow, buf, blocks);
+            CHECK(memcmp(fast, slow, sizeof(fast)) == 0);
+        }
+}
+
 UNIT_MAIN(sha256, T(sha256_fips_examples), T(sha256_a_million_a_in_odd_pieces),
-          T(sha256_pieces_agree_at_every_cut), T(sha256_detects_a_flipped_bit))
+          T(sha256_pieces_agree_at_every_cut), T(sha256_detects_a_flipped_bit),
+          T(sha256_instructions_agree_with_the_portable_code))
