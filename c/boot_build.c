@@ -122,8 +122,7 @@ void boot_check_kernel(struct boot_layout *layout, const struct image_header *hd
 {
     char what[16];
 
-    if (hdr->magic != IMAGE_HEADER_MAGIC || hdr->version != IMAGE_HEADER_VERSION ||
-        hdr->size != sizeof(*hdr))
+    if (hdr->magic != IMAGE_HEADER_MAGIC || !image_header_is_current(hdr))
         panic("image header missing or of another version: rebuild the image");
     check_payload("kernel", payloads->kernel, payloads->kernel_size, hdr->kernel_size,
                   hdr->kernel_check);

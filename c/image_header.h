@@ -94,6 +94,12 @@ enum boot_info_format {
 
 _Static_assert(sizeof(struct image_header) == 144 + 32 * IMAGE_MODULES_MAX, "image header layout");
 
+/* A header of the version and size this build reads (its magic aside). */
+static inline int image_header_is_current(const struct image_header *h)
+{
+    return h->version == IMAGE_HEADER_VERSION && h->size == sizeof(*h);
+}
+
 /* The payloads' SHA-256 digests (mkheader's OUT.digests, _payload_digests),
  * linked into the EFI application only. Signed with it (SIGN_KEY), they
  * vouch for the payloads it reads from outside the signed file: with

@@ -15,8 +15,6 @@ const struct payload_digests _payload_digests;     /* none */
 const struct image_header *uefi_image_header(void)
 {
     static struct image_header header;
-    if (header.magic == IMAGE_HEADER_MAGIC)
-        return &header;
     struct efi_block_io *disk = uefi_boot_disk();
     uint64_t offset = IMAGE_HEADER_LBA * 512;
     uint8_t *buffer = (uint8_t *)uefi_alloc_pages(2, "the image header");
@@ -26,7 +24,7 @@ const struct image_header *uefi_image_header(void)
         panic("the disk this application was loaded from does not hold its image.bin (no "
               "embedboot image header at LBA %u); an application for any ESP comes from make "
               "BOOTX64.EFI", IMAGE_HEADER_LBA);
-    if (header.version != IMAGE_HEADER_VERSION || header.size != sizeof(header))
+    if (!image_header_is_current(&header))
         panic("the image header on the disk is version %u (%u bytes), this application reads "
               "version %u (%u bytes): the disk holds an image.bin of another embedboot",
               header.version, header.size, IMAGE_HEADER_VERSION, (unsigned)sizeof(header));

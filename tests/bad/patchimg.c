@@ -38,16 +38,16 @@ static uint32_t word_at(const unsigned char *k, size_t i)
     return w;
 }
 
-/* Add d0, d1, d2 to the words j, j+1, j+2 of k (n bytes) so that its
- * checksum becomes `want` again. With Da and Db what the sum and the
+/* Add d0, d1, d2 to the words j, j+1, j+2 of k (n bytes, checksum `now`)
+ * so that its checksum becomes `want` again. With Da and Db what the sum and the
  * weighted sum are over: d0 + d1 + d2 = -Da, and since word i counts
  * (words - i) times, d1 + 2 d2 = Db - (words - j) Da =: R. So d2 = t,
  * d1 = R - 2t, d0 = t - Da - R, for any t that keeps the three words
  * inside 32 bits. */
-static int keep_sum(unsigned char *k, size_t n, size_t j, struct checksum want)
+static int keep_sum(unsigned char *k, size_t n, size_t j, struct checksum now,
+                    struct checksum want)
 {
     const int64_t top = 0xffffffffll;
-    struct checksum now = checksum_of(k, n);
     int64_t da = (int64_t)(now.sum - want.sum);
     uint64_t words = (n + 3) / 4;
     int64_t r = (int64_t)((now.weighted - want.weighted) - (words - j) * (uint64_t)da);
@@ -71,10 +71,11 @@ static int keep_sum(unsigned char *k, size_t n, size_t j, struct checksum want)
 static int keep_sum_near(unsigned char *k, size_t n, size_t at, struct checksum want)
 {
     size_t first = at / 4, last = (at + 1) / 4, whole = n / 4;
+    struct checksum now = checksum_of(k, n);     /* a failed try leaves k as it was */
     for (size_t d = 1; d <= whole; d++) {
-        if (last + d + 3 <= whole && keep_sum(k, n, last + d, want) == 0)
+        if (last + d + 3 <= whole && keep_sum(k, n, last + d, now, want) == 0)
             return 0;
-        if (first >= d + 2 && keep_sum(k, n, first - d - 2, want) == 0)
+        if (first >= d + 2 && keep_sum(k, n, first - d - 2, now, want) == 0)
             return 0;
     }
     return -1;
