@@ -2,6 +2,7 @@
  *
  *   mkheader BLOB OUT [--manifest FILE] [--set KEY VARIABLE VALUE]...
  *            [--kernel-on-esp] [--cmdline-file FILE] [--module FILE ARGS]...
+ *            [--object FILE] [--remove IMAGE]
  *
  * The manifest is applied first, then each --set (a make variable, which
  * overrides it); KEY is the crate's key name or "features". The protocol
@@ -10,10 +11,16 @@
  * the machine's real sizes; a Linux bzImage takes a command line and one
  * module, its initrd. Each module's size and CRC go into the header, its
  * command line into the strings after the kernel's, which go to OUT.strings. --kernel-on-esp: the UEFI application boots \kernel.elf
- * from its volume when there is one (KERNEL_ON_ESP=1). */
+ * from its volume when there is one (KERNEL_ON_ESP=1). --object FILE also
+ * writes the header and the strings as the object the link places
+ * (sections .image_header and .image_strings, symbols _image_header and
+ * _image_strings). --remove IMAGE removes the image first, so that a
+ * refusal leaves none built from other inputs. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../c/bzimage.h"
 #include "../c/config.h"
@@ -21,12 +28,13 @@
 #include "../c/sha256.h"
 #include "../c/kernel_kind.h"
 #include "../c/multiboot_image.h"
+#include "elf_object.h"
 #include "manifest.h"
 #include "readfile.h"
 #include "report.h"
 
 static struct settings s;
-static const char *cmdline_path, *kernel_name = "kernel", *boot_info;
+static const char *cmdline_path, *kernel_name = "kernel", *boot_info, *object_path;
 static int initrd_given, force_multiboot1;
 static const char *module_path[IMAGE_MODULES_MAX + 1], *module_args[IMAGE_MODULES_MAX + 1];
 static unsigned modules;
@@ -48,6 +56,10 @@ static int parse_arguments(int argc, char **argv)
         if (!strcmp(argv[i], "--manifest") && i + 1 < argc) {
             if (settings_from_manifest(&s, argv[++i], err, sizeof(err)))
                 return die(err);
+        } else if (!strcmp(argv[i], "--object") && i + 1 < argc) {
+            object_path = argv[++i];
+        } else if (!strcmp(argv[i], "--remove") && i + 1 < argc) {
+            unlink(argv[++i]);
         } else if (!strcmp(argv[i], "--kernel-on-esp")) {
             s.h.configured |= CONFIG_KERNEL_ON_ESP;
         } else if (!strcmp(argv[i], "--cmdline-file") && i + 1 < argc) {
@@ -298,6 +310,22 @@ static int write_beside(const char *out_path, const char *suffix, const void *da
     return 0;
 }
 
+/* The header and the strings as linker.ld places them (.image_header
+ * first in .loader, the strings after the payloads). */
+static int write_header_object(const char *path)
+{
+    const struct object_section sections[] = {
+        { ".image_header", "_image_header", &s.h, sizeof(s.h), 16 },
+        { ".image_strings", "_image_strings", strings, sizeof(strings), 1 },
+    };
+    char err[4200];
+
+    if (!write_data_object(path, sections, 2))
+        return 0;
+    snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
+    return die(err);
+}
+
 int main(int argc, char **argv)
 {
     size_t size;
@@ -305,7 +333,8 @@ int main(int argc, char **argv)
 
     if (argc < 3) {
         report_error("usage: mkheader BLOB OUT [--manifest FILE] [--set KEY VAR VALUE]... "
-                     "[--kernel-on-esp] [--cmdline-file FILE] [--module FILE ARGS]...");
+                     "[--kernel-on-esp] [--cmdline-file FILE] [--module FILE ARGS]... "
+                     "[--object FILE] [--remove IMAGE]");
         return 2;
     }
     settings_init(&s);
@@ -346,5 +375,5 @@ int main(int argc, char **argv)
         write_beside(argv[2], ".strings", strings, sizeof(strings)) ||
         write_beside(argv[2], ".digests", &digests, sizeof(digests)))
         return 1;
-    return 0;
+    return object_path ? write_header_object(object_path) : 0;
 }

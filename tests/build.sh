@@ -105,6 +105,9 @@ expect_refusal refuse-directory tests "not a regular file" KERNEL=tests
 expect_refusal refuse-not-elf "$T/bad/text.elf" "not an ELF file" KERNEL="$T/bad/text.elf"
 expect_refusal refuse-object $TK/entry.o "ELF type 1 is not an executable" KERNEL=$TK/entry.o
 expect_refusal refuse-empty-text $TK/notext.elf "empty .text section" KERNEL=$TK/notext.elf
+printf '\037\213\010\000not deflate data' > "$T/bad/broken.gz"
+expect_refusal refuse-gzip-broken "$T/bad/broken.gz" "gzip-compressed, and it does not decompress" \
+    KERNEL="$T/bad/broken.gz"
 
 # Modules and command lines.
 printf 'module' > "$T/bad/mod.bin"
