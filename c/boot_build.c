@@ -93,6 +93,7 @@ void boot_payloads_from(struct boot_payloads *payloads, const uint8_t *kernel, u
         panic("the image links %u modules, more than %u", table->count, IMAGE_MODULES_MAX);
     payloads->kernel = kernel;
     payloads->kernel_size = size;
+    payloads->kernel_room = 0;                 /* the front end knows better */
     payloads->module_count = table->count;
     for (unsigned i = 0; i < table->count; i++) {
         const uint8_t *start = relative(&table->entry[i].start);
@@ -393,10 +394,28 @@ static void place_kernel(struct boot_layout *layout)
                        (unsigned long long)place.step);
 }
 
-static void load_and_map_kernel(struct boot_layout *layout, const uint8_t *blob)
+/* The kernel's frames: its file's own pages when it can be loaded in place
+ * there (c/kernel_load.h), else frames from the pool. */
+static uint64_t kernel_frames(struct boot_layout *layout, const struct boot_payloads *payloads)
 {
-    layout->kernel_phys =
-        alloc_or_panic(layout, layout->plan.pages, EMBEDBOOT_MEMORY_KERNEL, "kernel");
+    uint64_t offset = load_plan_in_place_offset(&layout->plan);
+    uint64_t file = (uint64_t)payloads->kernel, bytes = layout->plan.pages * PAGE_SIZE;
+
+    if (offset != LOAD_NOT_IN_PLACE && file % PAGE_SIZE == 0 &&
+        offset <= payloads->kernel_room && bytes <= payloads->kernel_room - offset) {
+        if (frames_note(&layout->pool, file + offset, file + offset + bytes, EMBEDBOOT_MEMORY_KERNEL))
+            panic("the memory map is too fragmented: more than %u allocations", FRAMES_MAX_LOG);
+        layout->kernel_in_place = 1;
+        return file + offset;
+    }
+    return alloc_or_panic(layout, layout->plan.pages, EMBEDBOOT_MEMORY_KERNEL, "kernel");
+}
+
+static void load_and_map_kernel(struct boot_layout *layout, const struct boot_payloads *payloads)
+{
+    const uint8_t *blob = payloads->kernel;
+
+    layout->kernel_phys = kernel_frames(layout, payloads);
     layout->pml4 = alloc_table(&layout->pool);
     if (!layout->pml4)
         panic_as(PANIC_NO_MEMORY, "not enough memory for page tables");
@@ -537,7 +556,8 @@ void boot_build(struct boot_layout *layout, const struct boot_payloads *payloads
     check_memory(layout);
     if (layout->plan.relocatable)
         place_kernel(layout);
-    load_and_map_kernel(layout, payloads->kernel);
+    boot_read_kernel_symbols(layout, payloads);
+    load_and_map_kernel(layout, payloads);
     timeline_mark(EMBEDBOOT_T_KERNEL_LOADED);
     struct vspace vs;
     vspace_init(&vs, &layout->plan);
@@ -554,7 +574,7 @@ void boot_build(struct boot_layout *layout, const struct boot_payloads *payloads
         map_physical_memory(layout, &vs);
     if (hdr->features & FEATURE_RECURSIVE_PAGE_TABLE)
         map_recursive(layout, &vs);
-    boot_install_catcher(layout, payloads, &vs, HANDOFF_SEL_CODE64);
+    boot_install_catcher(layout, &vs, HANDOFF_SEL_CODE64);
     timeline_mark(EMBEDBOOT_T_PAGE_TABLES);
     layout->final_map_phys = layout->info_phys + boot_info_head_bytes(layout);
 }
@@ -662,10 +682,12 @@ void boot_log_layout(const struct boot_layout *layout)
                        fb->height, fb->bits_per_pixel, (unsigned long long)fb->physical_address);
     else
         console_printf("embedboot: %s: no framebuffer\n", who);
-    console_printf("embedboot: %s: kernel at 0x%llx (%llu KiB at physical 0x%llx), entry 0x%llx\n",
+    console_printf("embedboot: %s: kernel at 0x%llx (%llu KiB at physical 0x%llx%s), entry 0x%llx\n",
                    who, (unsigned long long)layout->plan.vstart,
                    (unsigned long long)kib(layout->plan.pages),
-                   (unsigned long long)layout->kernel_phys, (unsigned long long)layout->plan.entry);
+                   (unsigned long long)layout->kernel_phys,
+                   layout->kernel_in_place ? ", in place: its file's pages" : "",
+                   (unsigned long long)layout->plan.entry);
     console_printf("embedboot: %s: stack 0x%llx-0x%llx, boot info 0x%llx; jumping to the kernel\n",
                    who, (unsigned long long)layout->stack_bottom,
                    (unsigned long long)layout->stack_top, (unsigned long long)layout->info_virt);

@@ -33,6 +33,8 @@ struct boot_payloads {
         const uint8_t *data;
         uint64_t size;
     } module[IMAGE_MODULES_MAX];
+    uint64_t kernel_room;              /* bytes from `kernel` the loader may use as the
+                                          kernel's frames (c/elf_check.h: in place), or 0 */
 };
 
 /* The module table the build links in (MODULES, or INITRD: the generated
@@ -155,6 +157,8 @@ struct boot_layout {
     struct boot_idtr idtr;             /* native: the fault catcher's IDT (c/boot_catcher.c) */
     uint64_t tss_virt;                 /* native: its TSS, for the GDT's TSS descriptor */
     uint64_t symbol_bytes;             /* native: the catcher's copy of the kernel's function symbols */
+    uint64_t symbols_phys, symbol_count;   /* ... where, and how many (boot_read_kernel_symbols) */
+    int kernel_in_place;               /* native: the kernel's frames are its file's pages */
     int has_phys_map, has_recursive;
     uint64_t final_map_phys;           /* room for max_regions regions (boot_final_map) */
     char strings[IMAGE_STRINGS_MAX];   /* the command lines, copied out of the payloads:
@@ -225,8 +229,9 @@ uint64_t boot_modules_pages(const struct boot_layout *layout);
  * most; copy, map and describe it, its IDT gates through code_selector. */
 uint64_t boot_catcher_pages(const struct boot_layout *layout);
 struct vspace;
-void boot_install_catcher(struct boot_layout *layout, const struct boot_payloads *payloads,
-                          struct vspace *vs, uint16_t code_selector);
+void boot_install_catcher(struct boot_layout *layout, struct vspace *vs, uint16_t code_selector);
+/* ... the kernel's symbols for it, read before the kernel is loaded. */
+void boot_read_kernel_symbols(struct boot_layout *layout, const struct boot_payloads *payloads);
 
 /* The GDT's TSS descriptor (16 bytes) for the catcher's TSS. */
 void boot_catcher_tss_descriptor(const struct boot_layout *layout, uint64_t descriptor[2]);

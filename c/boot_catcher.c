@@ -54,22 +54,30 @@ uint64_t boot_catcher_pages(const struct boot_layout *layout)
     return code + 1 + CATCHER_STACK_PAGES + symbols + 3 + symbols / 512;   /* + tables */
 }
 
-/* The kernel's function symbols in frames of their own, read-only after
- * the stack: fills the config's symbol fields. */
-static void copy_symbols(struct boot_layout *layout, const struct boot_payloads *payloads,
-                         uint64_t virt, struct catcher_config *config)
+/* The kernel's function symbols in frames of their own, read from the
+ * file before the kernel is loaded: loading in place (c/kernel_load.h)
+ * zeroes BSS over file bytes the symbol table may have been. */
+void boot_read_kernel_symbols(struct boot_layout *layout, const struct boot_payloads *payloads)
 {
     uint64_t pages = pages_of(layout->symbol_bytes);
     if (!pages)
         return;
-    uint64_t phys = boot_alloc(layout, pages, &frames_anywhere, EMBEDBOOT_MEMORY_BOOTLOADER,
-                               "kernel's symbols");
-    uint64_t n = ksyms_build(payloads->kernel, payloads->kernel_size, layout->kernel_slide,
-                             (uint8_t *)phys);
-    boot_map(layout, "kernel's symbols", virt, phys, pages, 0);
+    layout->symbols_phys = boot_alloc(layout, pages, &frames_anywhere, EMBEDBOOT_MEMORY_BOOTLOADER,
+                                      "kernel's symbols");
+    layout->symbol_count = ksyms_build(payloads->kernel, payloads->kernel_size,
+                                       layout->kernel_slide, (uint8_t *)layout->symbols_phys);
+}
+
+/* ... mapped read-only after the stack: fills the config's symbol fields. */
+static void map_symbols(struct boot_layout *layout, uint64_t virt, struct catcher_config *config)
+{
+    uint64_t pages = pages_of(layout->symbol_bytes);
+    if (!pages)
+        return;
+    boot_map(layout, "kernel's symbols", virt, layout->symbols_phys, pages, 0);
     config->symbols = virt;
-    config->symbol_count = n;
-    config->names = virt + n * sizeof(struct catcher_symbol);
+    config->symbol_count = layout->symbol_count;
+    config->names = virt + layout->symbol_count * sizeof(struct catcher_symbol);
 }
 
 /* An available 64-bit TSS (type 9), present, DPL 0: a system descriptor
@@ -93,8 +101,7 @@ static void fill_idt(struct idt_gate *idt, uint64_t stubs, uint16_t code_selecto
     }
 }
 
-void boot_install_catcher(struct boot_layout *layout, const struct boot_payloads *payloads,
-                          struct vspace *vs, uint16_t code_selector)
+void boot_install_catcher(struct boot_layout *layout, struct vspace *vs, uint16_t code_selector)
 {
     const struct catcher_header *h = blob();
     uint64_t code_pages = pages_of(h->size), base = vspace_take_slot(vs);
@@ -127,7 +134,7 @@ void boot_install_catcher(struct boot_layout *layout, const struct boot_payloads
     boot_map(layout, "fault catcher", base, code, code_pages, PT_EXEC);
     boot_map(layout, "fault catcher's IDT", tables_virt, tables, 1, 0);
     boot_map(layout, "fault catcher's stack", stack_virt, stack, CATCHER_STACK_PAGES, PT_WRITE);
-    copy_symbols(layout, payloads, stack_virt + CATCHER_STACK_PAGES * PAGE_SIZE, config);
+    map_symbols(layout, stack_virt + CATCHER_STACK_PAGES * PAGE_SIZE, config);
     layout->idtr = (struct boot_idtr){ CATCHER_VECTORS * sizeof(struct idt_gate) - 1, tables_virt };
     layout->tss_virt = tables_virt + CATCHER_VECTORS * sizeof(struct idt_gate);
 }

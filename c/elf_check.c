@@ -189,6 +189,27 @@ uint64_t load_plan_phys(const struct load_segment *s, uint64_t base, uint64_t va
     return base + page * PAGE_SIZE + vaddr % PAGE_SIZE;
 }
 
+uint64_t load_plan_in_place_offset(const struct load_plan *plan)
+{
+    uint64_t offset = LOAD_NOT_IN_PLACE;
+
+    if (plan->relocatable)
+        return LOAD_NOT_IN_PLACE;
+    for (unsigned k = 0; k < plan->count; k++) {
+        const struct load_segment *s = &plan->seg[k];
+        if (!s->filesz)
+            continue;                                /* BSS only: any frames do */
+        /* Where the frames would start for this segment's data to be in place. */
+        uint64_t in_frames = s->first_page * PAGE_SIZE + s->vaddr % PAGE_SIZE;
+        if (s->offset < in_frames || (s->offset - in_frames) % PAGE_SIZE)
+            return LOAD_NOT_IN_PLACE;
+        if (offset != LOAD_NOT_IN_PLACE && offset != s->offset - in_frames)
+            return LOAD_NOT_IN_PLACE;
+        offset = s->offset - in_frames;
+    }
+    return offset;
+}
+
 void elf_error_message(const struct elf_result *r, char *buf, size_t n)
 {
     unsigned i = r->index;

@@ -91,6 +91,23 @@ const struct load_segment *load_plan_segment(const struct load_plan *plan, uint6
  * kernel's pages start at frame address `base`. */
 uint64_t load_plan_phys(const struct load_segment *s, uint64_t base, uint64_t vaddr);
 
+/* Loading in place: when every segment's file data sits in the file at the
+ * distance from the kernel's first frame that its frames would (the file is
+ * page-congruent, as linkers lay out ELF files), the file's own pages can
+ * be the kernel's frames and nothing is copied (c/kernel_load.c); only
+ * gaps, page tails and BSS are zeroed, over file bytes no segment holds.
+ * That saves a pass over the kernel and, under a hypervisor, the first
+ * touch of as many fresh frames. Not for a relocatable kernel: its
+ * relocations are read from the file while they are written into the
+ * frames.
+ *
+ * The offset from the file's first byte at which the kernel's frames begin
+ * when loaded in place (a multiple of the page size), or LOAD_NOT_IN_PLACE.
+ * The frames end plan->pages pages later: the file must lie in at least
+ * that much memory, its start page-aligned. */
+#define LOAD_NOT_IN_PLACE UINT64_MAX
+uint64_t load_plan_in_place_offset(const struct load_plan *plan);
+
 /* The reason as one line of text ("program header 2: ..."). */
 void elf_error_message(const struct elf_result *r, char *buf, size_t n);
 

@@ -64,6 +64,11 @@ static int log_alloc(struct frame_pool *p, uint64_t start, uint64_t end, uint32_
     return 0;
 }
 
+int frames_note(struct frame_pool *p, uint64_t start, uint64_t end, uint32_t kind)
+{
+    return log_alloc(p, start, end, kind);
+}
+
 const struct frames_where frames_anywhere = { PAGE_SIZE, 0, UINT64_MAX, 0 };
 
 uint64_t frames_alloc(struct frame_pool *p, uint64_t pages, uint32_t kind)

@@ -41,6 +41,11 @@ void frames_init(struct frame_pool *p, const struct memmap *map, uint64_t lo, ui
  * the range is still handed out. */
 int frames_reserve(struct frame_pool *p, uint64_t start, uint64_t end);
 
+/* Record [start, end), memory outside the pool, as used for `kind`, for
+ * the final memory map (the kernel loaded in its file's pages): 0, or -1
+ * when the log is full. */
+int frames_note(struct frame_pool *p, uint64_t start, uint64_t end, uint32_t kind);
+
 /* frames_init, then frames_reserve of [taken_start, taken_end): 0, or -1
  * if the taken range cannot be kept out (the pool must not be used). */
 int frames_init_except(struct frame_pool *p, const struct memmap *map, uint64_t lo, uint64_t hi,

@@ -10,7 +10,7 @@
 #include "checksum.h"
 
 #define IMAGE_HEADER_MAGIC   0x48494245u   /* "EBIH" */
-#define IMAGE_HEADER_VERSION 6
+#define IMAGE_HEADER_VERSION 7
 #define IMAGE_STRINGS_MAX    4096           /* command lines, each with its NUL */
 #define IMAGE_MODULES_MAX    16
 
@@ -75,7 +75,8 @@ struct image_header {
     } module[IMAGE_MODULES_MAX];
     uint64_t module_address;        /* native: where the first module is mapped */
     uint32_t boot_info_format;      /* native: enum boot_info_format */
-    uint32_t reserved;
+    uint32_t kernel_room_pages;     /* native: the pages from the blob's start its frames
+                                       take when loaded in place (c/kernel_load.h), else 0 */
     uint64_t kernel_base;           /* native, relocatable kernel without kaslr: its base */
     uint64_t kaslr_start;           /* with kaslr: the range its base is picked in */
     uint64_t kaslr_size;

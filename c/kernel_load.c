@@ -27,7 +27,9 @@ static enum pt_error load_segment(const struct load_plan *plan, unsigned k, cons
     /* The head of the first page, unless the previous segment owns it. */
     uint64_t head = prev && prev->vaddr + prev->memsz > page ? prev->vaddr + prev->memsz : page;
     zero(env, s, base, head, s->vaddr);
-    memcpy(at(env, load_plan_phys(s, base, s->vaddr)), image + s->offset, s->filesz);
+    uint8_t *to = at(env, load_plan_phys(s, base, s->vaddr));
+    if (to != image + s->offset)                    /* else loaded in place: already there */
+        memcpy(to, image + s->offset, s->filesz);
     zero(env, s, base, s->vaddr + s->filesz, end);                   /* BSS */
     /* The tail of the last page, up to the next segment if it shares it. */
     zero(env, s, base, end, next && next->vaddr < page_end ? next->vaddr : page_end);

@@ -10,7 +10,9 @@
 
 /* `image` is the validated ELF, `base` the first of plan->pages contiguous
  * frames. Every byte of those frames ends up either file data or zero
- * (BSS, gaps, page tails), whatever the frames held before. */
+ * (BSS, gaps, page tails), whatever the frames held before. `base` may be
+ * image + load_plan_in_place_offset(plan) (c/elf_check.h): then the file
+ * data is already in place and the frames are the file's own pages. */
 enum pt_error kernel_load(const struct load_plan *plan, const uint8_t *image, uint64_t base,
                           const struct pt_env *env, uint64_t pml4);
 

@@ -129,6 +129,11 @@ static int check_native(const void *blob, size_t size)
         snprintf(err, sizeof(err), "%s: %s", where, text);
         return die(err);
     }
+    /* The EFI application reads the kernel into this much memory, so that
+     * it can load it in place (c/elf_check.h). */
+    uint64_t offset = load_plan_in_place_offset(&plan);
+    if (offset != LOAD_NOT_IN_PLACE && offset / PAGE_SIZE + plan.pages <= UINT32_MAX)
+        s.h.kernel_room_pages = (uint32_t)(offset / PAGE_SIZE + plan.pages);
     return 0;
 }
 

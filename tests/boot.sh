@@ -14,6 +14,17 @@ done
 img=$T/check-high/image.bin
 expect_modules check-high ""
 
+# Loading in place: a kernel whose BSS fits in its file's pages gets them
+# as its frames (nothing copied); check-high's BSS runs past its file's
+# end, into the next payload, so it is copied.
+build_image check-inplace $TK/check-inplace.elf &&
+    expect_boot check-inplace "$T/check-inplace/image.bin" "all [0-9]* checks passed" ||
+    fail check-inplace "build failed"
+grep -qa "KiB at physical 0x101000, in place: its file's pages)" "$LOGS/check-inplace.serial" &&
+    ! grep -qa "in place" "$LOGS/check-high.serial" &&
+    pass "in place on BIOS: the kernel's frames are its file's pages at 1 MiB when its BSS fits there, else copied" ||
+    fail "in place on BIOS" "$(grep -ah 'KiB at physical' "$LOGS/check-inplace.serial" "$LOGS/check-high.serial" | tr -d '\r')"
+
 # Modules and a command line for the native protocol: one, and three (one
 # of them empty); the check kernel prints each module's size, CRC-32 and
 # command line and checks its mapping (read-only, NX, in the memory map).

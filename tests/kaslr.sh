@@ -52,6 +52,9 @@ grep -q "runs at 0xffffffff80000000 (the fixed base); $n_rel relocations: $n_rel
     pass "reloc-pie-log: the loader says where the kernel runs and applies all $n_rel relocations" ||
     fail "reloc-pie-log" "$(grep -a 'relocatable kernel' "$LOGS/reloc-pie-bios.serial" | tr -d '\r')"
 expect_uefi_boot reloc-pie-uefi $T/reloc-pie/image.bin "check kernel: all [0-9]* checks passed"
+grep -qa "KiB at physical" "$LOGS/reloc-pie-uefi.serial" && ! grep -qa "in place" "$LOGS/reloc-pie-uefi.serial" &&
+    pass "reloc-pie-copied: a relocatable kernel is copied, not loaded in place (its relocations are read while written)" ||
+    fail "reloc-pie-copied" "$(grep -a 'KiB at physical' "$LOGS/reloc-pie-uefi.serial" | tr -d '\r')"
 expect_relocated reloc-pie-uefi-base $LOGS/reloc-pie-uefi.serial "^0xffffffff80000000$" 0
 
 build_image reloc-shared $SHARED || fail "reloc-shared build" "$(tail -n 3 "$LOGS/reloc-shared.build")"

@@ -48,6 +48,10 @@ uefi_build payload $TK/payload-32.elf &&
     expect_uefi_boot uefi-payload-32mib "$T/payload/image.bin" "payload kernel: 32 MiB intact" \
         -drive "format=raw,file=$T/payload/image.bin,if=virtio" ||
     fail uefi-payload-32mib "build failed"
+grep -qa "KiB at physical 0x[0-9a-f]*, in place: its file's pages)" "$LOGS/uefi-payload-32mib.serial" &&
+    grep -qa "in place: its file's pages" "$LOGS/uefi-check-high.serial" &&
+    pass "in place on UEFI: the application reads the kernel into the room its frames take, and loads it there" ||
+    fail "in place on UEFI" "$(grep -ah 'KiB at physical' "$LOGS/uefi-payload-32mib.serial" "$LOGS/uefi-check-high.serial" | tr -d '\r')"
 grep -qa "loading the payloads: 100 %" "$LOGS/uefi-payload-32mib.serial" &&
     pass "uefi progress: a 32 MiB read shows its percentage" ||
     fail "uefi progress: a 32 MiB read shows its percentage" "no progress line"
@@ -123,9 +127,9 @@ expect_uefi_error uefi-esp-only "$esp_only" \
 # The header the application reads at LBA 1 from another embedboot's
 # image.bin (its version field changed): refused by name, not misread.
 cp "$T/example/image.bin" "$T/other-version.bin"
-printf '\007\000' | dd of="$T/other-version.bin" bs=1 seek=$((512 + 4)) conv=notrunc status=none
+printf '\143\000' | dd of="$T/other-version.bin" bs=1 seek=$((512 + 4)) conv=notrunc status=none
 expect_uefi_error uefi-header-version "$T/other-version.bin" \
-    "the image header on the disk is version 7 (656 bytes), this application reads version 6" "Load Error"
+    "the image header on the disk is version 99 (656 bytes), this application reads version 7" "Load Error"
 
 # 7. KERNEL_ON_ESP=1: \kernel.elf on the ESP overrides the embedded kernel;
 # without the file the embedded one boots; a bad file is refused.

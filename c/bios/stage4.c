@@ -12,6 +12,7 @@
 #include "../image_header.h"
 #include "../memmap.h"
 #include "../page.h"
+#include "../payload_layout.h"
 #include "../timeline.h"
 #include "handoff.h"
 #include "memory.h"
@@ -121,6 +122,9 @@ void stage4_main(const struct bios_handoff *handoff)
         boot_tsc_frequency = tsc_frequency_from_pit();
     boot_payloads_from(&payloads, _kernel_start_addr, (uint64_t)_kernel_size, &_module_table,
                        _image_strings);
+    /* Stage 2 loaded the kernel at 1 MiB, the next payload on the page after
+     * it: the kernel may take those pages as its frames. */
+    payloads.kernel_room = payload_offset(&_image_header, 1);
     describe_framebuffer(handoff, &machine);
     if (machine.fb.pixel_format != EMBEDBOOT_PIXELS_TEXT)
         console_graphics_mode();

@@ -17,7 +17,7 @@ const struct image_header *uefi_image_header(void)
     static struct image_header header;
     struct efi_block_io *disk = uefi_boot_disk();
     uint64_t offset = IMAGE_HEADER_LBA * 512;
-    uint8_t *buffer = (uint8_t *)uefi_alloc_pages(2, "the image header");
+    uint8_t *buffer = (uint8_t *)uefi_alloc_pages(2, "image header");
     const uint8_t *at = uefi_read_disk(disk, offset, sizeof(header), buffer);
     memcpy(&header, at, sizeof(header));
     if (header.magic != IMAGE_HEADER_MAGIC)

@@ -24,6 +24,7 @@ static void check_kernel(struct boot_layout *layout, const struct image_header *
     if (secure_boot)
         uefi_check_digests(payloads, hdr, from_file);
     if (from_file) {
+        payloads->kernel_room = 0;             /* a buffer of the file's size: copied */
         console_printf("embedboot: uefi: checking \\kernel.elf from the boot volume (%llu bytes)\n",
                        (unsigned long long)payloads->kernel_size);
         boot_check_payloads(layout, hdr, payloads);

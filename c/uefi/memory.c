@@ -84,6 +84,17 @@ uint64_t uefi_alloc_pages(uint64_t pages, const char *what)
     return alloc_pages(pages, EFI_LOADER_DATA, 0, what);
 }
 
+uint64_t uefi_try_alloc_pages(uint64_t pages)
+{
+    uint64_t address = 0;
+
+    if (uefi.bs->allocate_pages(EFI_ALLOCATE_ANY_PAGES, EFI_LOADER_DATA, pages, &address) !=
+        EFI_SUCCESS)
+        return 0;
+    record(address, pages);
+    return address;
+}
+
 void uefi_release_all(void)
 {
     while (nallocations) {

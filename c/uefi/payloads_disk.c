@@ -105,13 +105,22 @@ uint8_t *uefi_read_disk(struct efi_block_io *bio, uint64_t offset, uint64_t byte
     return buffer + skip;
 }
 
+/* `bytes` at disk byte `offset` to `to`, which has a block to spare: a
+ * read starts on a block boundary, so data behind one is moved down. */
+static void read_piece(struct efi_block_io *bio, uint64_t offset, uint64_t bytes, uint8_t *to)
+{
+    uint8_t *at = uefi_read_disk(bio, offset, bytes, to);
+    if (at != to)
+        memmove(to, at, bytes);
+}
+
 const int uefi_payloads_signed = 0;
 
 void uefi_find_payloads(struct boot_payloads *payloads, const struct image_header *hdr)
 {
     struct efi_block_io *bio = uefi_boot_disk();
     uint64_t block = bio->media->block_size;
-    uint8_t *first = (uint8_t *)uefi_alloc_pages(2, "the partition table");
+    uint8_t *first = (uint8_t *)uefi_alloc_pages(2, "partition table");
     const struct mbr *mbr = (const void *)uefi_read_disk(bio, 0, 512, first);
     uint64_t lba = payload_area_lba(mbr, hdr), bytes = payload_area_bytes(hdr);
     if (!lba || (lba * 512 + bytes + block - 1) / block > bio->media->last_block + 1)
@@ -120,17 +129,26 @@ void uefi_find_payloads(struct boot_payloads *payloads, const struct image_heade
               "from make BOOTX64.EFI");
     console_printf("embedboot: uefi: reading the payloads from the disk: %llu KiB at LBA %llu\n",
                    (unsigned long long)(bytes >> 10), (unsigned long long)lba);
-    uint8_t *area = (uint8_t *)uefi_alloc_pages(pages_of(bytes + block), "the payloads");
-    uint8_t *at = uefi_read_disk(bio, lba * 512, bytes, area);
-    if (at != area) {              /* blocks larger than the sector: keep the kernel aligned */
-        memmove(area, at, bytes);
-        at = area;
+    /* The kernel first, with the room its frames take when it is loaded
+     * in place (mkheader computed it; BSS may make that more than the
+     * firmware has, then the kernel is copied), then the modules and
+     * strings. */
+    uint64_t next = payload_offset(hdr, 1), rest = bytes - next;
+    uint64_t room = (uint64_t)hdr->kernel_room_pages * PAGE_SIZE;
+    uint8_t *area = room > next ? (uint8_t *)uefi_try_alloc_pages(pages_of(room + rest + block)) : 0;
+    if (!area) {
+        room = next;
+        area = (uint8_t *)uefi_alloc_pages(pages_of(room + rest + block), "payloads");
     }
-    payloads->kernel = at;
+    read_piece(bio, lba * 512, next, area);
+    read_piece(bio, lba * 512 + next, rest, area + room);
+    payloads->kernel = area;
     payloads->kernel_size = hdr->kernel_size;
+    payloads->kernel_room = room;
     payloads->module_count = hdr->module_count;
     for (unsigned i = 0; i < hdr->module_count; i++)
-        payloads->module[i] = (struct boot_module){ at + payload_offset(hdr, i + 1),
+        payloads->module[i] = (struct boot_module){ area + room + payload_offset(hdr, i + 1) - next,
                                                     hdr->module[i].size };
-    payloads->strings = (const char *)at + payload_offset(hdr, payload_strings_piece(hdr));
+    payloads->strings =
+        (const char *)area + room + payload_offset(hdr, payload_strings_piece(hdr)) - next;
 }

@@ -44,6 +44,8 @@ void uefi_describe_memory(struct boot_machine *machine);
 /* `pages` of EfiLoaderData anywhere, recorded for uefi_release_all; panics
  * with EFI_OUT_OF_RESOURCES when there are none. */
 uint64_t uefi_alloc_pages(uint64_t pages, const char *what);
+/* ... or 0 when the firmware has not that much (no error). */
+uint64_t uefi_try_alloc_pages(uint64_t pages);
 
 /* The free memory the core takes the kernel's frames from: conventional
  * memory above 1 MiB, each run claimed with AllocatePages before use. */

@@ -90,6 +90,37 @@ TEST(zero_size_segment_is_skipped)
     CHECK_EQ(plan.count, 2);
 }
 
+/* In place (c/elf_check.h): every segment with file data at one distance
+ * from where its frames start; a BSS-only segment may lie anywhere. */
+TEST(in_place_offset)
+{
+    make_valid();                        /* text at 0x1000, data at 0x2000: one page after */
+    CHECK_EQ(check(), ELF_OK);
+    CHECK_EQ(load_plan_in_place_offset(&plan), 0x1000);
+    img.eh.e_phnum = 3;                  /* a BSS-only segment at an offset of no matter */
+    img.ph[2] = (struct elf64_phdr){ PT_LOAD, PF_R | PF_W, 0x123, 0x210000, 0x210000, 0, 0x1000,
+                                     0x1000 };
+    CHECK_EQ(check(), ELF_OK);
+    CHECK_EQ(load_plan_in_place_offset(&plan), 0x1000);
+    make_valid();
+    img.ph[1].p_offset = 0x2100;         /* not page-congruent */
+    img.ph[1].p_vaddr = img.ph[1].p_paddr = 0x201000;
+    CHECK_EQ(check(), ELF_OK);
+    CHECK_EQ(load_plan_in_place_offset(&plan), LOAD_NOT_IN_PLACE);
+    make_valid();
+    img.ph[0].p_offset = 0;              /* congruent, but text 0x1000 nearer the start */
+    CHECK_EQ(check(), ELF_OK);
+    CHECK_EQ(load_plan_in_place_offset(&plan), LOAD_NOT_IN_PLACE);
+    make_valid();
+    CHECK_EQ(check(), ELF_OK);
+    plan.relocatable = 1;                /* relocations are read while written: never */
+    CHECK_EQ(load_plan_in_place_offset(&plan), LOAD_NOT_IN_PLACE);
+    make_valid();
+    img.ph[1].p_offset = 0;              /* data's frames would begin before the file */
+    CHECK_EQ(check(), ELF_OK);
+    CHECK_EQ(load_plan_in_place_offset(&plan), LOAD_NOT_IN_PLACE);
+}
+
 TEST(tls_template_recorded_and_second_refused)
 {
     make_valid();
@@ -201,7 +232,7 @@ TEST(byte_flips_never_crash)
 }
 
 UNIT_MAIN(elf, T(valid_kernel_plans_two_segments), T(segments_are_sorted_by_address),
-          T(shared_boundary_page_counted_once), T(zero_size_segment_is_skipped),
+          T(shared_boundary_page_counted_once), T(zero_size_segment_is_skipped), T(in_place_offset),
           T(tls_template_recorded_and_second_refused),
           T(every_malformation_is_refused_with_its_message), T(truncated_and_tiny_files),
           T(too_large_is_refused), T(canonical_addresses), T(byte_flips_never_crash))

@@ -55,7 +55,7 @@ static void setup(uint32_t protocol)
     hdr.module[0] = (struct image_module){ .size = sizeof(mod0), .cmdline_offset = 6, .cmdline_length = 9 };
     hdr.module[1] = (struct image_module){ .size = sizeof(mod1), .cmdline_offset = 16 };
     payloads = (struct boot_payloads){ kernel, sizeof(kernel), strings, 2,
-                                       { { mod0, sizeof(mod0) }, { mod1, sizeof(mod1) } } };
+                                       { { mod0, sizeof(mod0) }, { mod1, sizeof(mod1) } }, 0 };
 }
 
 TEST(measure_native_order_pcrs_and_descriptions)

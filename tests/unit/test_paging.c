@@ -184,8 +184,43 @@ TEST(kernel_load_copies_and_zeroes)
     CHECK_EQ(phys, base + 0x1000);
 }
 
+/* Loaded in place: the file's own pages (in RAM, page-aligned) are the
+ * frames; the segments' bytes stay, everything else in the frames is
+ * zeroed, the file's bytes before the frames are not touched. */
+TEST(kernel_load_in_place)
+{
+    static uint8_t orig[0x4000];
+    static struct load_plan plan;
+    uint64_t pml4 = fresh(), phys;
+    unsigned flags;
+    for (unsigned i = 0; i < sizeof(orig); i++)
+        orig[i] = (uint8_t)(i * 7 + 1) | 1;          /* never zero */
+    memcpy(ram, orig, sizeof(orig));                 /* the file at ram[0] */
+    plan.count = 2;
+    plan.seg[0] = (struct load_segment){ 0x200100, 0x900, 0x1100, 0x900, PF_R | PF_X, 0, 0 };
+    plan.seg[1] = (struct load_segment){ 0x200a00, 0x2000, 0x1a00, 0x100, PF_R | PF_W, 1, 0 };
+    plan.pages = 3;
+    CHECK_EQ(load_plan_in_place_offset(&plan), 0x1000);
+    uint64_t base = RAM_BASE + load_plan_in_place_offset(&plan);
+    CHECK_EQ(kernel_load(&plan, ram, base, &env, pml4), PT_OK);
+    CHECK(memcmp(ram, orig, 0x1000) == 0);           /* before the frames */
+    uint8_t *k = ram + 0x1000;
+    for (unsigned i = 0; i < 0x100; i++)
+        CHECK_EQ(k[i], 0);
+    CHECK(memcmp(k + 0x100, orig + 0x1100, 0x900) == 0);
+    CHECK(memcmp(k + 0xa00, orig + 0x1a00, 0x100) == 0);
+    for (unsigned i = 0xb00; i < 0x3000; i++)
+        if (k[i] != 0) {
+            fprintf(stderr, "    byte 0x%x not zero\n", i);
+            unit_failed = 1;
+            break;
+        }
+    CHECK(pt_translate(&env, pml4, 0x201000, &phys, &flags));
+    CHECK_EQ(phys, base + 0x1000);
+}
+
 UNIT_MAIN(paging, T(map_and_translate_4k), T(permissions_w_and_nx), T(without_nx_no_nx_bits),
           T(shared_page_merges_permissions), T(conflicts_and_bad_addresses),
           T(out_of_memory_is_reported), T(range_crosses_table_boundaries),
-          T(kernel_load_copies_and_zeroes), T(large_pages_map_and_translate),
+          T(kernel_load_copies_and_zeroes), T(kernel_load_in_place), T(large_pages_map_and_translate),
           T(write_combining_sets_pwt))
