@@ -44,8 +44,9 @@ export GLIBC_TUNABLES
 MAKEFLAGS += --no-builtin-rules --no-builtin-variables
 
 # Building an image, make runs two jobs at a time unless told otherwise
-# (-j): the kernel pipeline has two branches that run side by side, the
-# header's (mkheader, nasm) and the kernel object's (objcopy, ar).
+# (-j): the kernel pipeline has branches that run side by side: the .text
+# size check beside the strip, mkheader beside the kernel's object and
+# archive (objcopy, ar).
 ifneq ($(filter image.bin $(IMAGE) BOOTX64.EFI $(EFI_APP),$(MAKECMDGOALS)),)
 MAKEFLAGS += -j2
 endif
@@ -313,12 +314,14 @@ $(KDIR)/kind: $(KDIR)/kind.raw
 
 # An ELF kernel's .text must not be empty (size -A). Its own step, which
 # make runs beside the strip: the link waits for both.
+# (The stamp is written once the check passed: by the shell for an ELF
+# kernel, by make for the others.)
 $(KDIR)/text-size: $(KDIR)/kind
 	$(if $(filter elf,$(file <$(KDIR)/kind)),$(Q)$(SIZE) -A $(KSOURCE) > $@.sections || exit 1; text=; \
 	    while read name bytes address; do [ "$$name" = .text ] && text=$$bytes; done < $@.sections; \
 	    if [ -z "$$text" ] || [ "$$text" -eq 0 ]; then \
-	    echo "embedboot: error: $(KERNEL): empty .text section: the kernel has no code" >&2; exit 1; fi)
-	$(file >$@,$(file <$(KDIR)/kind))
+	    echo "embedboot: error: $(KERNEL): empty .text section: the kernel has no code" >&2; exit 1; fi; \
+	    echo ".text $$text" > $@,$(file >$@,no .text check for a $(file <$(KDIR)/kind) kernel))
 
 # (make reads the kind when it runs the recipe: no shell.)
 $(BLOB): $(KDIR)/kind

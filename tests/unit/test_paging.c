@@ -151,6 +151,17 @@ TEST(write_combining_sets_pwt)
     CHECK(!(pt[0] & (1ull << 4)));                 /* PCD clear: PAT entry 1 */
 }
 
+/* Bytes [from, to) of the frames at k are zero. */
+static void check_zero(const uint8_t *k, unsigned from, unsigned to)
+{
+    for (unsigned i = from; i < to; i++)
+        if (k[i] != 0) {
+            fprintf(stderr, "    byte 0x%x not zero\n", i);
+            unit_failed = 1;
+            return;
+        }
+}
+
 /* kernel_load: a text page, then data + BSS sharing its first page with
  * the end of rodata; every byte must be file data or zero. */
 TEST(kernel_load_copies_and_zeroes)
@@ -167,16 +178,10 @@ TEST(kernel_load_copies_and_zeroes)
     unsigned flags;
     CHECK_EQ(kernel_load(&plan, file, base, &env, pml4), PT_OK);
     uint8_t *k = ram;                                /* kernel frames at ram[0] */
-    for (unsigned i = 0; i < 0x100; i++)
-        CHECK_EQ(k[i], 0);                           /* head of the first page */
+    check_zero(k, 0, 0x100);                         /* head of the first page */
     CHECK(memcmp(k + 0x100, file + 0x1100, 0x900) == 0);
     CHECK(memcmp(k + 0xa00, file + 0x2a00, 0x100) == 0);
-    for (unsigned i = 0xb00; i < 0x3000; i++)
-        if (k[i] != 0) {
-            fprintf(stderr, "    byte 0x%x not zero\n", i);
-            unit_failed = 1;
-            break;
-        }
+    check_zero(k, 0xb00, 0x3000);
     CHECK(pt_translate(&env, pml4, 0x200000, &phys, &flags));
     CHECK_EQ(flags, PT_WRITE | PT_EXEC);             /* shared page: union */
     CHECK(pt_translate(&env, pml4, 0x201000, &phys, &flags));
@@ -205,16 +210,10 @@ TEST(kernel_load_in_place)
     CHECK_EQ(kernel_load(&plan, ram, base, &env, pml4), PT_OK);
     CHECK(memcmp(ram, orig, 0x1000) == 0);           /* before the frames */
     uint8_t *k = ram + 0x1000;
-    for (unsigned i = 0; i < 0x100; i++)
-        CHECK_EQ(k[i], 0);
+    check_zero(k, 0, 0x100);
     CHECK(memcmp(k + 0x100, orig + 0x1100, 0x900) == 0);
     CHECK(memcmp(k + 0xa00, orig + 0x1a00, 0x100) == 0);
-    for (unsigned i = 0xb00; i < 0x3000; i++)
-        if (k[i] != 0) {
-            fprintf(stderr, "    byte 0x%x not zero\n", i);
-            unit_failed = 1;
-            break;
-        }
+    check_zero(k, 0xb00, 0x3000);
     CHECK(pt_translate(&env, pml4, 0x201000, &phys, &flags));
     CHECK_EQ(phys, base + 0x1000);
 }
