@@ -29,12 +29,17 @@ static int printable(const uint8_t *file, uint64_t size)
     return 1;
 }
 
+int kernel_is_gzip(const uint8_t *file, uint64_t size)
+{
+    return size >= 2 && file[0] == 0x1f && file[1] == 0x8b;
+}
+
 /* A few formats people hand over by mistake. */
 static const char *looks_like(const uint8_t *file, uint64_t size)
 {
     if (size == 0)
         return "an empty file";
-    if (size >= 2 && file[0] == 0x1f && file[1] == 0x8b)
+    if (kernel_is_gzip(file, size))
         return "gzip-compressed data (decompress it first)";
     if (size >= 2 && file[0] == 'M' && file[1] == 'Z')
         return "a PE/COFF (MZ) executable without a Linux setup header";

@@ -13,6 +13,9 @@ enum kernel_kind { KIND_UNKNOWN, KIND_ELF, KIND_BZIMAGE, KIND_MULTIBOOT };
 
 enum kernel_kind kernel_kind_of(const uint8_t *file, uint64_t size);
 
+/* Gzip's magic (1f 8b): the build decompresses such a kernel first. */
+int kernel_is_gzip(const uint8_t *file, uint64_t size);
+
 /* For a file of neither kind: the refusal, saying what it looks like. */
 void kernel_kind_refusal(const uint8_t *file, uint64_t size, char *buf, size_t n);
 

@@ -66,11 +66,6 @@ static int check_multiboot(const char *path, const void *image, size_t size, int
     return -1;
 }
 
-static int is_gzip(const unsigned char *image, size_t size)
-{
-    return size >= 2 && image[0] == 0x1f && image[1] == 0x8b;
-}
-
 struct options {
     const char *remove, *out, *kernel, *cmdline;
     int unpacked, force_v1;
@@ -168,7 +163,7 @@ int main(int argc, char **argv)
         report_error("%s: %s", o.kernel, why);
         return 1;
     }
-    const char *kind = is_gzip(image, size) && !o.unpacked
+    const char *kind = kernel_is_gzip(image, size) && !o.unpacked
                            ? "gzip"
                            : check_kind(o.kernel, image, size, (size_t)cmdline, o.force_v1);
     unmap_file(image, size);

@@ -64,18 +64,27 @@ static void record(uint64_t address, uint64_t pages)
     allocations[nallocations++].pages = pages;
 }
 
-static uint64_t alloc_pages(uint64_t pages, uint32_t type, uint64_t max_address, const char *what)
+/* `pages` of `type`, below max_address if it is not 0, recorded; 0 when
+ * the firmware has none. */
+static uint64_t try_alloc_pages(uint64_t pages, uint32_t type, uint64_t max_address)
 {
     uint64_t address = max_address;
     int how = max_address ? EFI_ALLOCATE_MAX_ADDRESS : EFI_ALLOCATE_ANY_PAGES;
 
-    if (uefi.bs->allocate_pages(how, type, pages, &address) != EFI_SUCCESS) {
-        if (max_address)
-            return 0;
+    if (uefi.bs->allocate_pages(how, type, pages, &address) != EFI_SUCCESS)
+        return 0;
+    record(address, pages);
+    return address;
+}
+
+/* ... anywhere, else a panic naming `what`; below max_address, 0 if none. */
+static uint64_t alloc_pages(uint64_t pages, uint32_t type, uint64_t max_address, const char *what)
+{
+    uint64_t address = try_alloc_pages(pages, type, max_address);
+
+    if (!address && !max_address)
         panic_as(PANIC_NO_MEMORY, "not enough memory: AllocatePages cannot give %llu KiB for "
                  "the %s", (unsigned long long)pages * 4, what);
-    }
-    record(address, pages);
     return address;
 }
 
@@ -86,13 +95,7 @@ uint64_t uefi_alloc_pages(uint64_t pages, const char *what)
 
 uint64_t uefi_try_alloc_pages(uint64_t pages)
 {
-    uint64_t address = 0;
-
-    if (uefi.bs->allocate_pages(EFI_ALLOCATE_ANY_PAGES, EFI_LOADER_DATA, pages, &address) !=
-        EFI_SUCCESS)
-        return 0;
-    record(address, pages);
-    return address;
+    return try_alloc_pages(pages, EFI_LOADER_DATA, 0);
 }
 
 void uefi_release_all(void)
