@@ -55,6 +55,8 @@ EXPORT cpu_pat, CPU_PAT
 
 EXPORT image_header_size, image_header_size
 EXPORT image_header_features, image_header.features
+EXPORT image_header_kernel_size, image_header.kernel_size
+EXPORT image_header_kernel_room_pages, image_header.kernel_room_pages
 EXPORT image_header_framebuffer_width, image_header.framebuffer_width
 EXPORT image_header_framebuffer_height, image_header.framebuffer_height
 EXPORT feature_vga_320x200, FEATURE_VGA_320X200
@@ -71,6 +73,7 @@ EXPORT bios_regs_eflags, bios_regs.eflags
 
 EXPORT timeline_max, TIMELINE_MAX
 EXPORT bios_handoff_timeline, bios_handoff.timeline
+EXPORT bios_handoff_kernel_hole, bios_handoff.kernel_hole
 EXPORT t_loader_start, T_LOADER_START
 EXPORT t_stage2, T_STAGE2
 EXPORT t_disk_read, T_DISK_READ

@@ -4,6 +4,8 @@
 # all measured in the same run (bench/README.md).
 #   bench/run.sh [RUNS]      (default 5; `make bench`)
 #   bench/run.sh --smoke     one run each of the tiny cases (`make test`)
+#   BENCH_CASES=REGEX bench/run.sh 9   only the cases whose names match (keep
+#                            their floor in: BENCH_CASES=virtio)
 # UEFI rows boot the same images under OVMF, over an application that
 # exits at once.
 set -u
@@ -82,6 +84,14 @@ for ifc in ide virtio; do
     done
 done
 
+if [ -n "${BENCH_CASES:-}" ]; then
+    kept=()
+    for c in "${cases[@]}"; do
+        grep -qE -- "$BENCH_CASES" <<< "${c%%|*}" && kept+=("$c")
+    done
+    cases=("${kept[@]}")
+fi
+
 one_run() {   # one_run IMAGE IFC [uefi]: prints milliseconds, or FAIL
     local image=$1 ifc=$2 t0 t1 status firmware=()
     if [ "${3:-}" = uefi ]; then
@@ -130,6 +140,7 @@ for c in "${cases[@]}"; do
     rate=- ratio=- vs_grub=-
     [ -n "$mib" ] && [ $over -gt 0 ] && rate=$(awk -v m=$mib -v t=$over 'BEGIN { printf "%.1f", m / (t / 1000) }')
     ratio_to() {   # ratio_to CASE: (CASE over floor) / (this over floor)
+        [ -n "${times[$1]:-}" ] || { echo -; return; }     # not run (BENCH_CASES)
         grep -q FAIL <<< "${times[$1]}" && { echo -; return; }
         local o=$(( $(median <<< "${times[$1]}") - $(median <<< "${times[$floor]}") ))
         awk -v a=$o -v b=$over 'BEGIN { if (b <= 0) print "-"; else printf "%.0f %%", 100 * a / b }'
@@ -140,12 +151,14 @@ for c in "${cases[@]}"; do
         "$over" "$rate" "$ratio" "$vs_grub"
 done
 
-tl_cases=()
+tl_cases=() guest_pairs=()
 for c in "${cases[@]}"; do
-    name=${c%%|*}
+    IFS='|' read -r name image ifc mib raw grub floor <<< "$c"
     [[ "$name" == *embedboot* ]] && tl_cases+=("$name")
+    [[ "$name" == *embedboot* && -n "$raw" ]] && guest_pairs+=("$name|$raw")
 done
 tl_table "${tl_cases[@]}"
+tl_guest_table "${guest_pairs[@]}"
 
 loader=$(( $(objdump -h $B/tiny/bootloader.elf | awk '$2 == ".stage1" || $2 == ".loader" { print "0x" $3 }' | paste -sd+) ))
 printf '\nloader bytes in the image (stage 1 + stages 2-4 + header): %d\n' "$loader"
@@ -155,7 +168,9 @@ printf '\nloader bytes in the image (stage 1 + stages 2-4 + header): %d\n' "$loa
 # and the disk idle (sync and a pause before each). The machine's noise
 # is large for steps that write 16-64 MiB, so more runs than the boots.
 rebuild_runs=${REBUILD_RUNS:-11}
-for mib in $sizes; do
+rebuild_sizes=$sizes
+[ "$rebuild_runs" -gt 0 ] || rebuild_sizes=""     # REBUILD_RUNS=0: the boots only
+for mib in $rebuild_sizes; do
     rebuild=""
     for ((r = 0; r < rebuild_runs; r++)); do
         touch $TK/payload-$mib.elf

@@ -118,6 +118,15 @@ void boot_check_payload_layout(const struct image_header *hdr, const struct boot
               (unsigned long long)strings);
 }
 
+void boot_payloads_after_hole(struct boot_payloads *payloads, const struct image_header *hdr,
+                              uint64_t hole)
+{
+    payloads->kernel_room = payload_offset(hdr, 1) + hole;
+    for (unsigned i = 0; i < payloads->module_count; i++)
+        payloads->module[i].data += hole;
+    payloads->strings += hole;
+}
+
 void boot_check_kernel(struct boot_layout *layout, const struct image_header *hdr,
                        const struct boot_payloads *payloads)
 {

@@ -58,6 +58,12 @@ void boot_payloads_from(struct boot_payloads *payloads, const uint8_t *kernel, u
  * (the BIOS link): panics naming the piece that does not. */
 void boot_check_payload_layout(const struct image_header *hdr, const struct boot_payloads *payloads);
 
+/* The loader left `hole` bytes after the kernel's piece for its in-place
+ * frames (BSS): the pieces after it lie that much further on, and the
+ * kernel may use its piece's pages and the hole (kernel_room). */
+void boot_payloads_after_hole(struct boot_payloads *payloads, const struct image_header *hdr,
+                              uint64_t hole);
+
 /* UEFI: what a kernel needs to use runtime services; the memory map is
  * the one ExitBootServices was called with (filled in then). */
 struct boot_efi {

@@ -60,6 +60,8 @@ SAME(CPU_PAT, ASM_cpu_pat);
 
 SAME(sizeof(struct image_header), ASM_image_header_size);
 SAME(offsetof(struct image_header, features), ASM_image_header_features);
+SAME(offsetof(struct image_header, kernel_size), ASM_image_header_kernel_size);
+SAME(offsetof(struct image_header, kernel_room_pages), ASM_image_header_kernel_room_pages);
 SAME(offsetof(struct image_header, framebuffer_width), ASM_image_header_framebuffer_width);
 SAME(offsetof(struct image_header, framebuffer_height), ASM_image_header_framebuffer_height);
 SAME(FEATURE_VGA_320X200, ASM_feature_vga_320x200);
@@ -76,6 +78,7 @@ SAME(offsetof(struct bios_regs, eflags), ASM_bios_regs_eflags);
 
 SAME(EMBEDBOOT_TIMELINE_MAX, ASM_timeline_max);
 SAME(offsetof(struct bios_handoff, timeline), ASM_bios_handoff_timeline);
+SAME(offsetof(struct bios_handoff, kernel_hole), ASM_bios_handoff_kernel_hole);
 SAME(EMBEDBOOT_T_LOADER_START, ASM_t_loader_start);
 SAME(EMBEDBOOT_T_STAGE2, ASM_t_stage2);
 SAME(EMBEDBOOT_T_DISK_READ, ASM_t_disk_read);

@@ -36,6 +36,9 @@ struct bios_handoff {
     uint16_t reserved3;
     struct vbe_mode_info vbe_mode_info;   /* as INT 10h AX=4F01h returned it */
     uint64_t timeline[EMBEDBOOT_TIMELINE_MAX];   /* stages 1-3's EMBEDBOOT_T_* points */
+    uint32_t kernel_hole;           /* bytes stage 2 left free after the kernel's piece, for
+                                       its frames (payload_kernel_room); the rest follows */
+    uint32_t reserved4;
 };
 
 #endif

@@ -112,7 +112,7 @@ void stage4_main(const struct bios_handoff *handoff)
      * except the payloads stage 2 loaded, which are read while the kernel
      * is loaded. */
     struct boot_free_memory free = { &clean_map, MiB, LOW_LIMIT, (uint64_t)_kernel_start_addr,
-                                     (uint64_t)_payloads_end, 0, 0 };
+                                     (uint64_t)_payloads_end + handoff->kernel_hole, 0, 0 };
 
     timeline_mark(EMBEDBOOT_T_STAGE4);
     for (unsigned p = 0; p < EMBEDBOOT_T_STAGE4; p++)      /* stages 1-3 recorded these */
@@ -122,16 +122,17 @@ void stage4_main(const struct bios_handoff *handoff)
         boot_tsc_frequency = tsc_frequency_from_pit();
     boot_payloads_from(&payloads, _kernel_start_addr, (uint64_t)_kernel_size, &_module_table,
                        _image_strings);
-    /* Stage 2 loaded the kernel at 1 MiB, the next payload on the page after
-     * it: the kernel may take those pages as its frames. */
-    payloads.kernel_room = payload_offset(&_image_header, 1);
+    /* Stage 2 loaded the kernel at 1 MiB and the rest as linked, but as far
+     * on as the hole it left after the kernel (asm/load.asm): the kernel may
+     * take its pages and the hole's as its frames. */
+    boot_check_payload_layout(&_image_header, &payloads);
+    boot_payloads_after_hole(&payloads, &_image_header, handoff->kernel_hole);
     describe_framebuffer(handoff, &machine);
     if (machine.fb.pixel_format != EMBEDBOOT_PIXELS_TEXT)
         console_graphics_mode();
     console_printf("embedboot: stage 4: checking the kernel image (%llu bytes)\n",
                    (unsigned long long)payloads.kernel_size);
     boot_check_kernel(&layout, &_image_header, &payloads);
-    boot_check_payload_layout(&_image_header, &payloads);
     machine.measured = bios_measure_boot(&_image_header, &payloads);   /* before any use */
     timeline_mark(EMBEDBOOT_T_CHECKS);
     read_memory_map(handoff, &clean_map);
