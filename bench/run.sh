@@ -4,8 +4,8 @@
 # all measured in the same run (bench/README.md).
 #   bench/run.sh [RUNS]      (default 5; `make bench`)
 #   bench/run.sh --smoke     one run each of the tiny cases (`make test`)
-#   BENCH_CASES=REGEX bench/run.sh 9   only the cases whose names match (keep
-#                            their floor in: BENCH_CASES=virtio)
+#   BENCH_CASES=REGEX bench/run.sh 9   only the cases whose names match, with
+#                            the floor and raw read each is measured against
 # UEFI rows boot the same images under OVMF, over an application that
 # exits at once.
 set -u
@@ -84,10 +84,17 @@ for ifc in ide virtio; do
     done
 done
 
-if [ -n "${BENCH_CASES:-}" ]; then
+if [ -n "${BENCH_CASES:-}" ]; then     # the matches, their floors and raw reads
+    declare -A wanted
+    for c in "${cases[@]}"; do
+        IFS='|' read -r name image ifc mib raw grub floor <<< "$c"
+        grep -qE -- "$BENCH_CASES" <<< "$name" || continue
+        wanted[$name]=1 wanted[$floor]=1
+        [ -n "$raw" ] && wanted[$raw]=1
+    done
     kept=()
     for c in "${cases[@]}"; do
-        grep -qE -- "$BENCH_CASES" <<< "${c%%|*}" && kept+=("$c")
+        [ -n "${wanted[${c%%|*}]:-}" ] && kept+=("$c")
     done
     cases=("${kept[@]}")
 fi
