@@ -37,7 +37,7 @@ struct bios_handoff {
     struct vbe_mode_info vbe_mode_info;   /* as INT 10h AX=4F01h returned it */
     uint64_t timeline[EMBEDBOOT_TIMELINE_MAX];   /* stages 1-3's EMBEDBOOT_T_* points */
     uint32_t kernel_hole;           /* bytes stage 2 left free after the kernel's piece, for
-                                       its frames (payload_kernel_room); the rest follows */
+                                       its frames; the rest follows (boot_payloads_after_hole) */
     uint32_t reserved4;
 };
 

@@ -142,14 +142,12 @@ void uefi_find_payloads(struct boot_payloads *payloads, const struct image_heade
     }
     read_piece(bio, lba * 512, next, area);
     read_piece(bio, lba * 512 + next, rest, area + room);
-    const uint8_t *area_after_room = area + (room - next);  /* + a later piece's offset */
     payloads->kernel = area;
     payloads->kernel_size = hdr->kernel_size;
-    payloads->kernel_room = room;
     payloads->module_count = hdr->module_count;
     for (unsigned i = 0; i < hdr->module_count; i++)
-        payloads->module[i] = (struct boot_module){ area_after_room + payload_offset(hdr, i + 1),
+        payloads->module[i] = (struct boot_module){ area + payload_offset(hdr, i + 1),
                                                     hdr->module[i].size };
-    payloads->strings =
-        (const char *)area_after_room + payload_offset(hdr, payload_strings_piece(hdr));
+    payloads->strings = (const char *)area + payload_offset(hdr, payload_strings_piece(hdr));
+    boot_payloads_after_hole(payloads, hdr, room - next);     /* as the BIOS stage 2 does */
 }
