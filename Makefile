@@ -98,7 +98,7 @@ CORE_SRCS  := boot_build boot_modules console_format serial string fmt checksum 
               payload_layout measure timeline boot_catcher ksyms
 PROTO_SRCS := embedboot bootloader09 bootloader09_info linux linux_params multiboot multiboot_info
 BIOS_SRCS  := stage4 console textcon memory rsdp rtc asm_layout tpm
-UEFI_SRCS  := main console clock cpu gop memory tables kernel_file secure_boot tpm
+UEFI_SRCS  := main console clock cpu gop memory tables kernel_file secure_boot tpm progress
 # Where the application's payloads come from: embedded (make BOOTX64.EFI), or
 # read from the disk image it lies on (the ESP inside image.bin); and its
 # image header: linked in (make BOOTX64.EFI, a signed image's ESP), or read
@@ -564,7 +564,7 @@ $(KDIR)/efi-read.efi: bench/efi-read.c $(EFI_READ_OBJS)
 	$(Q)$(LD) $(UEFI_LDFLAGS) -o $@ $(@:.efi=.o) $(EFI_READ_OBJS)
 
 # Host unit tests of the shared C, under ASan and UBSan.
-UNIT_TESTS := elf reloc smp memmap frames paging misc config bios linux multiboot bootloader09 sha256 measure ksyms
+UNIT_TESTS := elf reloc smp memmap frames paging misc string config bios linux multiboot bootloader09 sha256 measure ksyms
 unit_srcs_elf    := c/elf_check.c c/elf_reloc.c c/fmt.c
 unit_srcs_smp    := c/madt.c c/acpi.c
 unit_srcs_reloc  := c/elf_check.c c/elf_reloc.c c/kernel_place.c c/fmt.c

@@ -11,6 +11,7 @@
 
 typedef uint64_t efi_status;
 typedef void *efi_handle;
+typedef void *efi_event;
 typedef uint16_t char16;
 
 #define EFI_ERROR_BIT          (1ull << 63)
@@ -21,6 +22,7 @@ typedef uint16_t char16;
 #define EFI_DEVICE_ERROR       (EFI_ERROR_BIT | 7)
 #define EFI_BUFFER_TOO_SMALL   (EFI_ERROR_BIT | 5)
 #define EFI_OUT_OF_RESOURCES   (EFI_ERROR_BIT | 9)
+#define EFI_NOT_READY          (EFI_ERROR_BIT | 6)
 #define EFI_NOT_FOUND          (EFI_ERROR_BIT | 14)
 
 struct efi_guid {
@@ -62,6 +64,10 @@ struct efi_text_output {
 };
 
 typedef void *efi_unused_fn;
+
+/* Timer events: CreateEvent's type, SetTimer's kinds (EFI_TIMER_DELAY). */
+#define EFI_EVT_TIMER 0x80000000u
+enum { EFI_TIMER_CANCEL, EFI_TIMER_PERIODIC, EFI_TIMER_RELATIVE };
 struct efi_device_path;
 
 struct efi_boot_services {
@@ -75,8 +81,12 @@ struct efi_boot_services {
                                         uint32_t *descriptor_version);
     efi_status (EFIAPI *allocate_pool)(uint32_t memory_type, uint64_t size, void **buffer);
     efi_status (EFIAPI *free_pool)(void *buffer);
-    efi_unused_fn create_event, set_timer, wait_for_event, signal_event, close_event,
-                  check_event;
+    efi_status (EFIAPI *create_event)(uint32_t type, uint64_t notify_tpl, void *notify,
+                                      void *context, efi_event *event);
+    efi_status (EFIAPI *set_timer)(efi_event event, int type, uint64_t trigger_100ns);
+    efi_unused_fn wait_for_event, signal_event;
+    efi_status (EFIAPI *close_event)(efi_event event);
+    efi_status (EFIAPI *check_event)(efi_event event);
     efi_unused_fn install_protocol_interface, reinstall_protocol_interface,
                   uninstall_protocol_interface;
     efi_status (EFIAPI *handle_protocol)(efi_handle, const struct efi_guid *, void **);

@@ -18,7 +18,7 @@ const struct image_header *uefi_image_header(void)
     struct efi_block_io *disk = uefi_boot_disk();
     uint64_t offset = IMAGE_HEADER_LBA * 512;
     uint8_t *buffer = (uint8_t *)uefi_alloc_pages(2, "image header");
-    const uint8_t *at = uefi_read_disk(disk, offset, sizeof(header), buffer);
+    const uint8_t *at = uefi_read_disk(disk, offset, sizeof(header), buffer, 0);
     memcpy(&header, at, sizeof(header));
     if (header.magic != IMAGE_HEADER_MAGIC)
         panic("the disk this application was loaded from does not hold its image.bin (no "

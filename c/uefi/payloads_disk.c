@@ -11,8 +11,7 @@
 #include "../payload_layout.h"
 #include "uefi.h"
 
-#define CHUNK (8ull << 20)             /* bytes a ReadBlocks call reads */
-#define PROGRESS_FROM (16ull << 20)    /* loads this long show a percentage (~1 s or more) */
+#define CHUNK (4ull << 20)             /* bytes a ReadBlocks call reads */
 
 static unsigned node_length(const struct efi_device_path *node)
 {
@@ -85,8 +84,9 @@ struct efi_block_io *uefi_boot_disk(void)
     return disk;
 }
 
-/* In chunks; a long read redraws its percentage in place after each. */
-uint8_t *uefi_read_disk(struct efi_block_io *bio, uint64_t offset, uint64_t bytes, uint8_t *buffer)
+/* In chunks, so that a long read can show its progress between them. */
+uint8_t *uefi_read_disk(struct efi_block_io *bio, uint64_t offset, uint64_t bytes, uint8_t *buffer,
+                        struct uefi_progress *progress)
 {
     uint64_t block = bio->media->block_size, first = offset / block, skip = offset % block;
     uint64_t total = (skip + bytes + block - 1) / block * block;
@@ -98,18 +98,18 @@ uint8_t *uefi_read_disk(struct efi_block_io *bio, uint64_t offset, uint64_t byte
             panic("disk read failed at byte 0x%llx (EFI status 0x%llx)",
                   (unsigned long long)(offset + done), (unsigned long long)s);
         done += n;
-        if (total >= PROGRESS_FROM)
-            console_printf("\rembedboot: uefi: loading the payloads: %llu %%%s",
-                           (unsigned long long)(done * 100 / total), done == total ? "\n" : "");
+        if (progress)
+            uefi_progress_add(progress, n);
     }
     return buffer + skip;
 }
 
 /* `bytes` at disk byte `offset` to `to`, which has a block to spare: a
  * read starts on a block boundary, so data behind one is moved down. */
-static void read_piece(struct efi_block_io *bio, uint64_t offset, uint64_t bytes, uint8_t *to)
+static void read_piece(struct efi_block_io *bio, uint64_t offset, uint64_t bytes, uint8_t *to,
+                       struct uefi_progress *progress)
 {
-    uint8_t *at = uefi_read_disk(bio, offset, bytes, to);
+    uint8_t *at = uefi_read_disk(bio, offset, bytes, to, progress);
     if (at != to)
         memmove(to, at, bytes);
 }
@@ -121,7 +121,7 @@ void uefi_find_payloads(struct boot_payloads *payloads, const struct image_heade
     struct efi_block_io *bio = uefi_boot_disk();
     uint64_t block = bio->media->block_size;
     uint8_t *first = (uint8_t *)uefi_alloc_pages(2, "partition table");
-    const struct mbr *mbr = (const void *)uefi_read_disk(bio, 0, 512, first);
+    const struct mbr *mbr = (const void *)uefi_read_disk(bio, 0, 512, first, 0);
     uint64_t lba = payload_area_lba(mbr, hdr), bytes = payload_area_bytes(hdr);
     if (!lba || (lba * 512 + bytes + block - 1) / block > bio->media->last_block + 1)
         panic("the disk this application was loaded from does not hold its image.bin (no "
@@ -140,8 +140,11 @@ void uefi_find_payloads(struct boot_payloads *payloads, const struct image_heade
         room = next;
         area = (uint8_t *)uefi_alloc_pages(pages_of(room + rest + block), "payloads");
     }
-    read_piece(bio, lba * 512, next, area);
-    read_piece(bio, lba * 512 + next, rest, area + room);
+    struct uefi_progress progress;
+    uefi_progress_start(&progress, "loading the payloads", bytes);
+    read_piece(bio, lba * 512, next, area, &progress);
+    read_piece(bio, lba * 512 + next, rest, area + room, &progress);
+    uefi_progress_end(&progress);
     payloads->kernel = area;
     payloads->kernel_size = hdr->kernel_size;
     payloads->module_count = hdr->module_count;

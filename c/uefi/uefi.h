@@ -71,12 +71,26 @@ void uefi_memory_map_now(struct memmap *final_map, struct boot_efi *efi);
  * the kernel's and is not rebuilt when the kernel changes). */
 const struct image_header *uefi_image_header(void);
 
+/* progress.c: a long load's percentage, "embedboot: uefi: WHAT: N %"
+ * redrawn in place once it has taken a second, at most twice a second,
+ * ending at 100 % on its own line; nothing for a shorter load. */
+struct uefi_progress {
+    const char *what;
+    uint64_t done, total;
+    efi_event timer;          /* signalled when a line is due; 0: none */
+    int shown;
+};
+void uefi_progress_start(struct uefi_progress *p, const char *what, uint64_t total);
+void uefi_progress_add(struct uefi_progress *p, uint64_t bytes);
+void uefi_progress_end(struct uefi_progress *p);
+
 /* payloads_disk.c: the whole disk this application was loaded from (its
  * ESP's disk), and `bytes` from byte `offset` of it into `buffer` (room
- * for `bytes` plus a block); returns where the bytes begin in it. */
+ * for `bytes` plus a block); returns where the bytes begin in it. A long
+ * read counts into `progress` (0: none). */
 struct efi_block_io *uefi_boot_disk(void);
 uint8_t *uefi_read_disk(struct efi_block_io *bio, uint64_t offset, uint64_t bytes,
-                        uint8_t *buffer);
+                        uint8_t *buffer, struct uefi_progress *progress);
 
 /* payloads_embedded.c or payloads_disk.c, whichever is linked: the
  * kernel, modules and command lines the header describes (checked after). */
