@@ -197,7 +197,7 @@ KCHECK_SRCS   := embed/kcheck.c embed/readfile.c embed/report.c c/elf_check.c c/
                  c/bzimage.c c/kernel_kind.c c/multiboot_image.c
 MKHEADER_SRCS := embed/mkheader.c embed/manifest.c embed/toml.c embed/readfile.c embed/report.c embed/elf_object.c \
                  c/config.c c/kernel_place.c c/checksum.c c/sha256.c embed/sha256_x86.c c/elf_check.c c/elf_reloc.c c/fmt.c c/bzimage.c c/kernel_kind.c \
-                 c/multiboot_image.c
+                 c/multiboot_image.c c/payload_layout.c
 
 BOOTIMAGE_CONFIG_SRCS := embed/bootimage_config.c embed/toml.c embed/readfile.c embed/report.c
 
@@ -342,9 +342,11 @@ $(KDIR)/kernel_blob.o: $(BLOB)
 # .module.NN, page-aligned, placed in order after the kernel (linker.ld).
 # objcopy refuses an empty file: an empty module is an empty section with
 # the same symbols, from nasm. The alignment is set on the section's input
-# name (.data): objcopy ignores it given the new one.
+# name (.data): objcopy ignores it given the new one. After the header
+# (order only): mkheader refuses payloads too large to load before a module
+# of gigabytes is copied into an object.
 define module_rule
-$(KDIR)/$(1)_blob.o: $(2) $(KDIR)/settings
+$(KDIR)/$(1)_blob.o: $(2) $(KDIR)/settings | $(HDR)
 	$$(call say,EMBED,$(2))
 	$$(Q)rm -f $(KDIR)/$(1).bin && ln -s $$(abspath $(2)) $(KDIR)/$(1).bin
 	$$(Q)if [ -s $(KDIR)/$(1).bin ]; then $$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \

@@ -206,7 +206,7 @@ check_kernel_fits:
     loop .entry
 
     mov eax, _kernel_sectors
-    shl eax, 9
+    shl eax, 9                  ; below 4 GiB - 1 MiB: mkheader refuses more
     cmp edx, eax
     jae choose_hole             ; EDX - EAX: the room beyond the blob
     push edx

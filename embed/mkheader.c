@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../c/bzimage.h"
@@ -28,6 +29,7 @@
 #include "../c/sha256.h"
 #include "../c/kernel_kind.h"
 #include "../c/multiboot_image.h"
+#include "../c/payload_layout.h"
 #include "elf_object.h"
 #include "manifest.h"
 #include "readfile.h"
@@ -302,6 +304,38 @@ static int add_module(const char *path, const char *args)
     return at < 0;
 }
 
+/* Stage 2 loads the payload area to 1 MiB (linker.ld's KERNEL_LOAD_ADDR)
+ * with 32-bit addresses and byte counts, so the area must end below 4 GiB;
+ * checked from the files' sizes before anything reads them (a module that
+ * large would take minutes to checksum), instead of wrapping at boot. */
+#define PAYLOAD_AREA_AT   (1ull << 20)
+#define PAYLOAD_AREA_MAX  ((4ull << 30) - PAYLOAD_AREA_AT)
+
+static uint64_t file_bytes(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+}
+
+static int check_area_fits(const char *blob_path)
+{
+    static struct image_header sizes;
+    char err[600];
+
+    sizes.kernel_size = file_bytes(blob_path);
+    sizes.module_count = modules;
+    for (unsigned i = 0; i < modules; i++)
+        sizes.module[i].size = file_bytes(module_path[i]);
+    uint64_t bytes = payload_area_bytes(&sizes), mib = (bytes + (1 << 20) - 1) >> 20;
+    if (bytes <= PAYLOAD_AREA_MAX)
+        return 0;
+    snprintf(err, sizeof(err), "the payloads (the kernel, %u module(s), the command lines) take "
+             "%llu MiB; the BIOS loader reads them to 1 MiB with 32-bit addresses, so they must "
+             "end below 4 GiB: at most %llu MiB", modules, (unsigned long long)mib,
+             (unsigned long long)(PAYLOAD_AREA_MAX >> 20));
+    return die(err);
+}
+
 /* OUT followed by `suffix`: the header, its strings, its digests. */
 static int write_beside(const char *out_path, const char *suffix, const void *data, size_t n)
 {
@@ -344,7 +378,7 @@ int main(int argc, char **argv)
     }
     settings_init(&s);
     int rc = parse_arguments(argc, argv);
-    if (rc || read_cmdline())         /* the kernel's command line comes first in strings */
+    if (rc || check_area_fits(argv[1]) || read_cmdline())  /* the kernel's line comes first */
         return rc ? rc : 1;
     for (unsigned i = 0; i < modules; i++)
         if (add_module(module_path[i], module_args[i]))

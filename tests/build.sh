@@ -123,6 +123,13 @@ expect_refusal refuse-17-modules "" "MODULES: 17 modules, more than 16" KERNEL="
 expect_refusal refuse-long-cmdlines "$T/bad/mod.bin" "the command lines take more than 4096 bytes" \
     KERNEL="$GOOD" CMDLINE="$(head -c 3000 /dev/zero | tr '\0' c)" \
     MODULES="$T/bad/mod.bin $(head -c 2000 /dev/zero | tr '\0' m)"
+# Payloads that cannot end below 4 GiB at 1 MiB (stage 2's addresses are
+# 32-bit): refused from the files' sizes, before anything reads them (the
+# module is sparse: 4 GiB of nothing on the disk).
+truncate -s 4G "$T/bad/huge.bin"
+expect_refusal refuse-payloads-4gib "1 module(s), the command lines) take 409" "they must end below 4 GiB: at most 4095 MiB" \
+    KERNEL="$GOOD" MODULES="$T/bad/huge.bin"
+rm -f "$T/bad/huge.bin"
 printf 'a\0b' > "$T/bad/nul.cmdline"
 line=$(build/host/mkheader "$GOOD" "$T/bad/nul.hdr" --cmdline-file "$T/bad/nul.cmdline" 2>&1 >/dev/null)
 [[ "$line" == "embedboot: error: CMDLINE: a command line with a NUL"* ]] &&
