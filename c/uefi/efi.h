@@ -22,7 +22,6 @@ typedef uint16_t char16;
 #define EFI_DEVICE_ERROR       (EFI_ERROR_BIT | 7)
 #define EFI_BUFFER_TOO_SMALL   (EFI_ERROR_BIT | 5)
 #define EFI_OUT_OF_RESOURCES   (EFI_ERROR_BIT | 9)
-#define EFI_NOT_READY          (EFI_ERROR_BIT | 6)
 #define EFI_NOT_FOUND          (EFI_ERROR_BIT | 14)
 
 struct efi_guid {

@@ -94,9 +94,11 @@ uint8_t *uefi_read_disk(struct efi_block_io *bio, uint64_t offset, uint64_t byte
         uint64_t n = total - done < CHUNK ? total - done : CHUNK;
         efi_status s = bio->read_blocks(bio, bio->media->media_id, first + done / block, n,
                                         buffer + done);
-        if (s != EFI_SUCCESS)
+        if (s != EFI_SUCCESS) {
+            uefi_progress_break(progress);
             panic("disk read failed at byte 0x%llx (EFI status 0x%llx)",
                   (unsigned long long)(offset + done), (unsigned long long)s);
+        }
         done += n;
         if (progress)
             uefi_progress_add(progress, n);

@@ -1,7 +1,7 @@
 /* A long read's progress (uefi.h): as stage 2 shows it on BIOS, nothing
  * for the first second, then the percentage redrawn in place at most twice
  * a second. A firmware timer event keeps the time, so a fast read (64 MiB
- * over virtio-blk takes ~0.2 s under QEMU) prints nothing and pays one
+ * over virtio-blk takes 0.02-0.2 s under QEMU) prints nothing and pays one
  * CheckEvent a chunk: each line through ConOut costs 1-2 ms, which the
  * size-based display this replaces spent eight times on such a read. */
 #include "../console.h"
@@ -28,8 +28,9 @@ void uefi_progress_start(struct uefi_progress *p, const char *what, uint64_t tot
 
 static void show(const struct uefi_progress *p)
 {
+    uint64_t done = p->done < p->total ? p->done : p->total;   /* reads round up to blocks */
     console_printf("\rembedboot: uefi: %s: %llu %%", p->what,
-                   (unsigned long long)(p->total ? p->done * 100 / p->total : 100));
+                   (unsigned long long)(p->total ? done * 100 / p->total : 100));
 }
 
 void uefi_progress_add(struct uefi_progress *p, uint64_t bytes)
@@ -40,6 +41,12 @@ void uefi_progress_add(struct uefi_progress *p, uint64_t bytes)
     show(p);
     p->shown = 1;
     arm(p, BETWEEN_100NS);
+}
+
+void uefi_progress_break(const struct uefi_progress *p)
+{
+    if (p && p->shown)
+        console_printf("\n");
 }
 
 void uefi_progress_end(struct uefi_progress *p)

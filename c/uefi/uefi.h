@@ -83,6 +83,8 @@ struct uefi_progress {
 void uefi_progress_start(struct uefi_progress *p, const char *what, uint64_t total);
 void uefi_progress_add(struct uefi_progress *p, uint64_t bytes);
 void uefi_progress_end(struct uefi_progress *p);
+/* Ends a progress line drawn so far (before an error message); p may be 0. */
+void uefi_progress_break(const struct uefi_progress *p);
 
 /* payloads_disk.c: the whole disk this application was loaded from (its
  * ESP's disk), and `bytes` from byte `offset` of it into `buffer` (room
